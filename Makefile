@@ -1,0 +1,60 @@
+# hadath — one obvious place for each task. `make help` lists them.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CAMEL_TOOLS_VERSION := 1.6.0
+SHARED ?= ../shared
+KAFKA := deploy/kafka/kafka.sh
+
+.PHONY: help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	# camel-tools hard-requires torch and transformers, which its text utilities never
+	# import: install it without dependencies (its small runtime imports are in pyproject).
+	$(BIN)/pip install -q --no-deps camel-tools==$(CAMEL_TOOLS_VERSION)
+	touch $@
+
+venv: $(BIN)/.installed  ## create the virtualenv and install hadath with its test tools
+
+kafka-jars:  ## fetch the Kafka broker jars with Maven (once)
+	bash $(KAFKA) jars
+
+kafka-up: kafka-jars  ## start the local single-node KRaft broker on 127.0.0.1 (idempotent)
+	bash $(KAFKA) up
+
+kafka-down:  ## stop the local broker (idempotent)
+	bash $(KAFKA) down
+
+run: venv kafka-up  ## end to end: broker + worker, produce seeds/, print the events, stop everything
+	bash deploy/local/run.sh
+
+test: venv kafka-jars  ## the whole suite, Kafka integration tests included
+	$(BIN)/ruff check services schemas tests
+	$(BIN)/hadath schemas
+	$(BIN)/pytest -q
+
+unit: venv  ## fast tests that need no broker
+	$(BIN)/pytest -q tests/unit
+
+lint: venv  ## ruff
+	$(BIN)/ruff check services schemas tests
+	$(BIN)/ruff format --check services schemas tests
+
+schemas: venv  ## regenerate schemas/json from the pydantic models
+	$(BIN)/hadath schemas --write
+
+eval: venv  ## score the extractor on $(SHARED)/eval/*.gold.jsonl (spec §7)
+	@if [ -d $(SHARED)/eval ]; then \
+	  for gold in $(SHARED)/eval/*.gold.jsonl; do echo "== $$gold"; $(BIN)/hadath eval --gold $$gold; done; \
+	else echo "no $(SHARED)/eval folder: nothing to score"; fi
+
+clean:  ## remove the virtualenv, broker state and caches
+	-bash $(KAFKA) down
+	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,197 @@
+"""The wire contract of hadath (spec EVENTS.md §1–§2) as pydantic v2 models.
+
+These models are the single source of truth: the JSON Schema files in
+``schemas/json/`` and the topic docs are generated from them
+(``hadath schemas --write``) and a test fails when the checked-in files drift.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+"""Semantic version of the contract; see schemas/README.md for how it moves."""
+
+MAX_TOKEN_CHARS = 1000
+"""A 'word' longer than this is not Arabic prose (base64, garbage, an attack)."""
+
+
+class EventType(StrEnum):
+    MEET = "MEET"
+    PROPOSE = "PROPOSE"
+    ACCUSE = "ACCUSE"
+    CONDEMN = "CONDEMN"
+    DENY = "DENY"
+    DEMAND = "DEMAND"
+    AGREE = "AGREE"
+    REJECT = "REJECT"
+    THREATEN = "THREATEN"
+    ATTACK = "ATTACK"
+
+
+class Mode(StrEnum):
+    asserted = "asserted"
+    planned = "planned"
+    negated = "negated"
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    if ch == "\u0640":  # tatweel stretches letters; it is not one
+        return False
+    return "\u0621" <= ch <= "\u064a" or "\u066e" <= ch <= "\u06d3" or "\u06fa" <= ch <= "\u06ff"
+
+
+def _check_prose(text: str, field: str) -> str:
+    """Reject text that cannot be an Arabic news article (reasons are user-facing)."""
+    for ch in text:
+        if ch in "\n\r\t":
+            continue
+        if unicodedata.category(ch) == "Cc":
+            raise ValueError(f"{field} contains control character U+{ord(ch):04X}")
+    return text
+
+
+class Article(BaseModel):
+    """One news article on the articles topic (spec §1). Unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore", title="Article")
+
+    id: str = Field(min_length=1, max_length=256, description="Producer-assigned unique id; the record key.")
+    title: str = Field(default="", max_length=2000, description="Headline; may be empty.")
+    body: str = Field(min_length=1, description="Article text, paragraphs joined with newlines.")
+    source: str | None = Field(default=None, description="Outlet name.")
+    url: str | None = Field(default=None, description="Canonical URL of the article.")
+    language: Literal["ar"] = Field(default="ar", description="Only Arabic is extracted.")
+    published_at: datetime | None = Field(
+        default=None, description="ISO 8601 publication time; anchors relative dates."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_printable(cls, value: str) -> str:
+        if value.strip() != value or not value.isprintable():
+            raise ValueError("id must be printable with no surrounding whitespace")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title_is_prose(cls, value: str) -> str:
+        return _check_prose(value, "title")
+
+    @field_validator("body")
+    @classmethod
+    def _body_is_arabic_prose(cls, value: str) -> str:
+        _check_prose(value, "body")
+        if not any(_is_arabic_letter(ch) for ch in value):
+            raise ValueError("body contains no Arabic letters")
+        if any(len(token) > MAX_TOKEN_CHARS for token in value.split()):
+            raise ValueError(f"body contains a token longer than {MAX_TOKEN_CHARS} characters")
+        return value
+
+    @property
+    def text(self) -> str:
+        """The document text all offsets point into (spec §1)."""
+        return self.title + "\n" + self.body
+
+
+class Span(BaseModel):
+    """A span of the document text ``title + "\\n" + body`` (code-point offsets)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError("end must not precede start")
+        return self
+
+
+class Actor(Span):
+    code: str = Field(
+        pattern=r"^(IGO|NGO|IMG)[A-Z]{3}|^[A-Z]{3}([A-Z]{3})?$",
+        description="CAMEO-style actor code (spec §5): country ISO3 + optional role, or IGO/NGO + org.",
+    )
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    name: str | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+class EventDate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    value: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="Resolved against published_at; null when it cannot be resolved.",
+    )
+    precision: Literal["day", "month", "year"] | None = None
+
+
+class Attribution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    code: str | None = None
+
+
+class Event(BaseModel):
+    """One distinct real-world event found in an article (spec §2)."""
+
+    model_config = ConfigDict(extra="forbid", title="Event")
+
+    event_id: str = Field(description="Deterministic: same article and same event give the same id.")
+    article_id: str
+    type: EventType
+    cameo: str = Field(pattern=r"^\d{3,4}$")
+    plover: str
+    goldstein: float = Field(ge=-10, le=10)
+    mode: Mode
+    trigger: Span
+    mentions: list[Span] = Field(
+        min_length=1, description="Every span of the document that speaks of this event."
+    )
+    source: list[Actor] = Field(default_factory=list)
+    target: list[Actor] = Field(default_factory=list)
+    location: Location | None = None
+    date: EventDate | None = None
+    attributed_to: Attribution | None = None
+    sentence: str
+    confidence: float = Field(ge=0, le=1)
+    extractor: str = Field(description="name/version of the extractor that produced the record")
+
+
+class DeadLetter(BaseModel):
+    """The error metadata carried in a dead-letter record's headers.
+
+    A dead-letter record keeps the original key, value and headers byte for byte and
+    adds these fields as ``__connect.errors.<name>`` headers (Kafka Connect's family).
+    """
+
+    model_config = ConfigDict(extra="forbid", title="DeadLetter")
+
+    topic: str = Field(description="Original topic.")
+    partition: int = Field(ge=0, description="Original partition.")
+    offset: int = Field(ge=0, description="Original offset.")
+    timestamp: int | None = Field(default=None, description="Original record timestamp, ms since epoch.")
+    stage: Literal["deserialize", "validate", "extract", "produce"] = Field(
+        description="Pipeline stage that failed."
+    )
+    reason: str = Field(description="Short machine label, e.g. not_json, schema_invalid, too_large.")
+    exception_class_name: str = Field(alias="exception.class.name")
+    exception_message: str = Field(alias="exception.message")
+    failed_at: int = Field(alias="failed.at", description="When the worker gave up, ms since epoch.")
