@@ -63,8 +63,9 @@ cmd_jars() {
   tmp="$(mktemp -d "$(dirname "$LIBS_DIR")/.libs.XXXXXX")"
   start=$(date +%s)
   log "fetching broker jars with Maven into $LIBS_DIR ..."
+  # sed: Maven 3.8 prints bare colour resets even with -q -B; pipefail keeps mvn's status.
   if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$tmp" >&2; then
+        -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
     rm -rf "$tmp"
     die "Maven could not resolve the broker jars"
   fi
