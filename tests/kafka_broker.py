@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -75,12 +76,20 @@ def random_cluster_id() -> str:
             return cid
 
 
+# Resolved here, not in the forked child: dlopen there could deadlock on a loader lock
+# held by another thread (kafka-python clients run background threads).
+try:
+    _prctl: Any = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux: no parent-death signal, atexit still applies
+    _prctl = None
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     # Runs in the child before exec: if the test process dies hard (SIGKILL, OOM),
     # the kernel SIGKILLs the broker too, so no orphan keeps the ports.
-    PR_SET_PDEATHSIG = 1
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 class KafkaNotReady(RuntimeError):
@@ -154,8 +163,17 @@ class LocalKafka:
             "broker.session.timeout.ms": "4000",
             "broker.heartbeat.interval.ms": "1000",
         }
-        props.update(self.extra_properties)
+        # "{port}", "{controller_port}" and "{host}" in extra values stand for this broker's
+        # own (free, picked at construction) ports, so a secured listener can take them over.
+        props.update({key: self._fill(value) for key, value in self.extra_properties.items()})
         return props
+
+    def _fill(self, value: str) -> str:
+        return (
+            value.replace("{port}", str(self.port))
+            .replace("{controller_port}", str(self.controller_port))
+            .replace("{host}", HOST)
+        )
 
     def _write_properties(self) -> None:
         lines = [f"{k}={v}" for k, v in self.properties().items()]
@@ -199,6 +217,7 @@ class LocalKafka:
         )
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if res.returncode != 0:
+            # format_args may carry SCRAM passwords; StorageTool echoes none of them.
             raise RuntimeError(f"kafka storage format failed:\n{res.stdout}\n{res.stderr}")
 
     def start(self) -> LocalKafka:
@@ -224,7 +243,7 @@ class LocalKafka:
                 stdout=self._stdout,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C in the test terminal goes to pytest, not the broker
-                preexec_fn=_die_with_parent if on_main else None,
+                preexec_fn=_die_with_parent if on_main and _prctl is not None else None,
             )
             try:
                 self.wait_ready(t0 + self.start_timeout)
@@ -320,6 +339,118 @@ class LocalKafka:
     def __repr__(self) -> str:
         state = f"pid {self.pid}" if self.running else "stopped"
         return f"LocalKafka({self.bootstrap}, {state}, {self.workdir})"
+
+
+# ---------------------------------------------------------------- secured mode
+@dataclass(frozen=True)
+class TlsFiles:
+    """A throwaway CA and a broker certificate it signed (PEM files), for secured test brokers."""
+
+    ca_cert: Path  # what clients trust (KAFKA_SSL_CAFILE)
+    broker_keystore: Path  # broker key + certificate chain (ssl.keystore.type=PEM)
+    client_cert: Path  # a client certificate signed by the same CA (mutual TLS tests)
+    client_key: Path
+
+
+def _openssl(*args: str, cwd: Path) -> None:
+    res = subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    if res.returncode != 0:
+        raise RuntimeError(f"openssl {args[0]} failed: {res.stderr}")
+
+
+def make_tls_files(directory: str | os.PathLike[str], *, ca_name: str = "hadath test CA") -> TlsFiles:
+    """A new self-signed CA, a broker cert for 127.0.0.1/localhost and a client cert, via `openssl`.
+
+    The extensions (CA basic constraints, key usages, subject/authority key ids, SANs) are
+    the ones strict verifiers (Java, OpenSSL 3, Python's default context) insist on.
+    """
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    _openssl(
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", f"/CN={ca_name}",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "-addext", "subjectKeyIdentifier=hash",
+        cwd=d,
+    )  # fmt: skip
+    for name, usage, san in (
+        ("broker", "serverAuth,clientAuth", "IP:127.0.0.1,DNS:localhost"),
+        ("client", "clientAuth", "DNS:hadath-test-client"),
+    ):
+        (d / f"{name}.ext").write_text(
+            "basicConstraints=CA:FALSE\n"
+            "keyUsage=critical,digitalSignature,keyEncipherment\n"
+            f"extendedKeyUsage={usage}\n"
+            f"subjectAltName={san}\n"
+            "subjectKeyIdentifier=hash\n"
+            "authorityKeyIdentifier=keyid,issuer\n",
+            encoding="utf-8",
+        )
+        _openssl(
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
+            "-subj", f"/CN={name}",
+            cwd=d,
+        )  # fmt: skip
+        _openssl(
+            "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext",
+            cwd=d,
+        )  # fmt: skip
+    # Kafka's PEM keystore: an unencrypted PKCS#8 key followed by the certificate chain.
+    keystore = d / "broker-keystore.pem"
+    keystore.write_text(
+        (d / "broker.key").read_text() + (d / "broker.pem").read_text() + (d / "ca.pem").read_text()
+    )
+    return TlsFiles(d / "ca.pem", keystore, d / "client.pem", d / "client.key")
+
+
+def sasl_ssl_broker(
+    tls: TlsFiles,
+    users: dict[str, str],
+    *,
+    mechanism: str = "SCRAM-SHA-512",
+    **kwargs: Any,
+) -> LocalKafka:
+    """A LocalKafka whose only client listener is SASL_SSL (SCRAM) on ``.bootstrap``.
+
+    The SCRAM credentials of ``users`` (and of the broker's own inter-broker user) are
+    written at format time with ``--add-scram``, the KRaft way: no running broker is needed
+    to create them. The controller listener stays PLAINTEXT on loopback.
+    """
+    broker_user, broker_password = "hadath-broker", uuid.uuid4().hex
+    all_users = {broker_user: broker_password, **users}
+    jaas = (
+        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{broker_user}" password="{broker_password}";'
+    )
+    props = {
+        "listeners": "SASL_SSL://{host}:{port},CONTROLLER://{host}:{controller_port}",
+        "advertised.listeners": "SASL_SSL://{host}:{port}",
+        "listener.security.protocol.map": "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "SASL_SSL",
+        "sasl.enabled.mechanisms": mechanism,
+        "sasl.mechanism.inter.broker.protocol": mechanism,
+        f"listener.name.sasl_ssl.{mechanism.lower()}.sasl.jaas.config": jaas,
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.location": str(tls.broker_keystore),
+        "ssl.truststore.type": "PEM",
+        "ssl.truststore.location": str(tls.ca_cert),
+        "ssl.client.auth": "none",
+        # A failed login is answered at once (the default delays the reply by 100 ms).
+        "connection.failed.authentication.delay.ms": "0",
+    }
+    format_args: list[str] = []
+    for name, password in all_users.items():
+        format_args += ["--add-scram", f"{mechanism}=[name={name},password={password}]"]
+    ready = {
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": mechanism,
+        "sasl_plain_username": broker_user,
+        "sasl_plain_password": broker_password,
+        "ssl_cafile": str(tls.ca_cert),
+    }
+    return LocalKafka(extra_properties=props, format_args=format_args, ready_client_config=ready, **kwargs)
 
 
 @atexit.register
