@@ -56,6 +56,7 @@ cmd_jars() {
   exec 8>"$(dirname "$LIBS_DIR")/.jars.lock"
   flock 8
   if jars_present; then
+    exec 8>&-
     log "jars already in $LIBS_DIR"
     return 0
   fi
@@ -72,6 +73,7 @@ cmd_jars() {
   pom_sum >"$tmp/.complete"
   rm -rf "$LIBS_DIR"
   mv "$tmp" "$LIBS_DIR"
+  exec 8>&-  # release the lock now: the broker started by `up` must not inherit it
   end=$(date +%s)
   log "fetched $(find "$LIBS_DIR" -name '*.jar' | wc -l) jars ($(du -sh "$LIBS_DIR" | cut -f1)) in $((end - start)) s"
 }
