@@ -4,6 +4,7 @@ keeps its data across a graceful restart and a hard kill, and never outlives its
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -156,6 +157,8 @@ def test_broker_never_outlives_its_owner(how: str) -> None:
         assert _wait_dead(broker_pid)
         if how == "exit":
             assert not workdir.exists()
+        else:  # a SIGKILLed owner ran no cleanup: its temp dir is ours to remove
+            shutil.rmtree(workdir, ignore_errors=True)
     finally:
         if owner.poll() is None:
             owner.kill()
