@@ -1,0 +1,33 @@
+"""Cue lexicon (data/cues.tsv): speech/opinion verbs, negators, future markers,
+purpose openers, joint-action words, argument-window stops and skips."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from hadath.extractor.gazetteer import DATA_DIR, read_tsv
+from hadath.extractor.lexicon import imperfect_forms, perfect_forms
+from hadath.extractor.text import fold
+
+CUES_TSV = DATA_DIR / "cues.tsv"
+
+
+@cache
+def cues() -> dict[str, frozenset[str]]:
+    """kind -> folded surface forms (phrases joined by a single space)."""
+    out: dict[str, set[str]] = {}
+    for cols in read_tsv(CUES_TSV):
+        if len(cols) < 3:
+            continue
+        kind, pos, lemma = cols[0], cols[1], cols[2]
+        forms = cols[3] if len(cols) > 3 else "-"
+        bucket = out.setdefault(kind, set())
+        if pos == "V":
+            bucket.update(s for s, _ in perfect_forms(lemma))
+            if forms and forms != "-":
+                bucket.update(s for s, _, _ in imperfect_forms(forms))
+        else:
+            bucket.add(" ".join(fold(lemma).split()))
+            if forms and forms != "-":
+                bucket.update(" ".join(fold(f).split()) for f in forms.split(",") if f.strip())
+    return {k: frozenset(v) for k, v in out.items()}

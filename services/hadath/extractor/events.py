@@ -1,0 +1,422 @@
+"""Stage: event candidates — argument attachment, mode, attribution, non-event filters.
+
+Each trigger mention becomes a *candidate*: type, source/target (or participants),
+mode, attribution and whether it may stand alone as an event. Candidates that may
+not stand alone (purpose clauses, nominal restatements inside an opinion, the
+content of a denial) can still become extra mentions of an event in the merge stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hadath.extractor.actors import ActorMention
+from hadath.extractor.cues import cues
+from hadath.extractor.morph import splits
+from hadath.extractor.text import Doc
+from hadath.extractor.triggers import TriggerMention, head_readings
+
+_RIGHT_V = 14  # argument window after a verb (tokens)
+_RIGHT_N = 8  # after a noun
+_LEFT_GAP = 3  # particles allowed between an SVO subject and its verb
+_COMMA = frozenset({",", "،"})
+_QUOTES = frozenset({'"', "«", "»", "“", "”"})
+
+
+@dataclass(slots=True)
+class Group:
+    """Coordinated actors in one syntactic slot: 'السعودية والإمارات والبحرين'."""
+
+    prep: str | None  # None = bare NP; 'gen' = genitive of a non-trigger noun; else preposition
+    actors: list[ActorMention]
+    tok_start: int
+    tok_end: int
+
+    @property
+    def coded(self) -> list[ActorMention]:
+        return [a for a in self.actors if a.code]
+
+
+@dataclass(slots=True)
+class Candidate:
+    trig: TriggerMention
+    type: str
+    mode: str
+    mode_strong: bool  # mode given by an explicit cue or by a verb (not a default)
+    source: list[ActorMention] = field(default_factory=list)
+    target: list[ActorMention] = field(default_factory=list)
+    symmetric: bool = False
+    standalone: bool = True
+    attributed: ActorMention | None = None
+    attributed_text: str | None = None
+    sent: int = 0
+
+
+def _word(tok_norm: str) -> str:
+    """A function word without a leading و/ف."""
+    if len(tok_norm) > 2 and tok_norm[0] in "وف":
+        return tok_norm[1:]
+    return tok_norm
+
+
+class SentenceView:
+    """Per-sentence indexes used by attachment."""
+
+    def __init__(self, doc: Doc, si: int, actors: list[ActorMention]) -> None:
+        self.doc = doc
+        s = doc.sentences[si]
+        self.start, self.end = s.tok_start, s.tok_end
+        self.actors = actors  # actors of this sentence, in order
+        self.actor_at: dict[int, ActorMention] = {}
+        self.actor_end: dict[int, ActorMention] = {}
+        for a in actors:
+            self.actor_at[a.tok_start] = a
+            self.actor_end[a.tok_end - 1] = a
+        self.c = cues()
+
+    def norm(self, i: int) -> str:
+        return self.doc.tokens[i].norm
+
+    def is_kind(self, i: int, kind: str) -> bool:
+        w = self.norm(i)
+        bucket = self.c.get(kind, frozenset())
+        return w in bucket or _word(w) in bucket
+
+    def prep_before(self, a: ActorMention) -> str | None:
+        if a.prep:
+            return a.prep
+        j = a.tok_start - 1
+        if j < self.start:
+            return None
+        w = self.norm(j)
+        if w in self.c.get("PREP", ()) or _word(w) in self.c.get("PREP", ()):
+            return _word(w) if w not in self.c.get("PREP", ()) else w
+        if w in self.c.get("LOC", ()) or _word(w) in self.c.get("LOC", ()):
+            return "في"
+        return None
+
+    def groups(self, lo: int, hi: int, head: int) -> list[Group]:
+        """Actor groups starting in [lo, hi). ``head`` = the trigger's last token."""
+        out: list[Group] = []
+        toks = self.doc.tokens
+        for a in self.actors:
+            if a.tok_start < lo or a.tok_start >= hi:
+                continue
+            prep = self.prep_before(a)
+            prev = a.tok_start - 1
+            coord = False
+            if out:
+                g = out[-1]
+                between = [toks[j].norm for j in range(g.tok_end, a.tok_start)]
+                if (a.conj and not between) or between in (["و"], ["،"], [","], ["،", "و"], [",", "و"]):
+                    coord = True
+            if coord:
+                out[-1].actors.append(a)
+                out[-1].tok_end = a.tok_end
+                continue
+            if prep is None and prev >= lo and prev != head:
+                w = toks[prev].norm
+                if not (toks[prev].is_punct or self.is_kind(prev, "SKIP") or w in ("و", "ان", "أن")
+                        or prev in self.actor_end or toks[prev].norm.isdigit()):
+                    prep = "gen"
+            out.append(Group(prep, [a], a.tok_start, a.tok_end))
+        return out
+
+    def right_limit(self, t: TriggerMention, verbs: set[int]) -> int:
+        width = _RIGHT_V if t.is_verb else _RIGHT_N
+        hi = min(self.end, t.tok_end + width)
+        for i in range(t.tok_end, hi):
+            if i in verbs or self.is_kind(i, "STOP") or self.is_kind(i, "SAY"):
+                return i
+            if self.norm(i) in (":", "؛", ";"):
+                return i
+        return hi
+
+    def left_subject(self, t: TriggerMention, max_gap: int = _LEFT_GAP) -> Group | None:
+        """SVO: an actor group right before the verb (only particles in between)."""
+        j = t.tok - 1
+        gap = 0
+        while j >= self.start and j not in self.actor_end:
+            if gap >= max_gap:
+                return None
+            if not (self.is_kind(j, "NEG") or self.is_kind(j, "NEGPASS") or self.is_kind(j, "FUT")
+                    or self.is_kind(j, "SKIP") or self.norm(j) in _COMMA or self.norm(j) in ("قد", "لقد")):
+                return None
+            j -= 1
+            gap += 1
+        if j < self.start:
+            return None
+        a = self.actor_end[j]
+        if self.prep_before(a) not in (None,):
+            return None
+        grp = Group(None, [a], a.tok_start, a.tok_end)
+        # coordination to the left: 'موسكو وواشنطن تدرسان'
+        while True:
+            first = grp.actors[0]
+            if first.conj or (first.tok_start - 1 >= self.start and self.norm(first.tok_start - 1) == "و"):
+                k = first.tok_start - (1 if not first.conj else 0) - 1
+                if k in self.actor_end:
+                    b = self.actor_end[k]
+                    grp.actors.insert(0, b)
+                    grp.tok_start = b.tok_start
+                    continue
+            break
+        return grp
+
+
+def _mode(sv: SentenceView, t: TriggerMention) -> tuple[str, bool]:
+    sp = t.split
+    if sp.future:
+        return "planned", True
+    # look back over at most 4 tokens for negators / future markers
+    j = t.tok - 1
+    steps = 0
+    while j >= sv.start and steps < 4:
+        w = sv.norm(j)
+        if sv.is_kind(j, "NEG"):
+            if _word(w) == "ما" and t.form.aspect not in ("perf",):
+                break
+            if _word(w) == "لا" and t.form.aspect == "perf":
+                break
+            return "negated", True
+        if sv.is_kind(j, "FUT"):
+            return "planned", True
+        if j > sv.start and f"{_word(sv.norm(j - 1))} {w}" in sv.c.get("FUT", ()):
+            return "planned", True
+        if not (sv.is_kind(j, "NEGPASS") or sv.is_kind(j, "SKIP")):
+            # one content word (the subject of an SVO clause, or a light verb) may intervene
+            if j in sv.actor_end:
+                j = sv.actor_end[j].tok_start - 1
+                steps += 1
+                continue
+            if steps >= 1:
+                break
+        j -= 1
+        steps += 1
+    if not t.is_verb:
+        for k in range(t.tok_end, min(sv.end, t.tok_end + 3)):
+            if sv.is_kind(k, "FUTPOST"):
+                return "planned", True
+        return "asserted", False
+    return "asserted", True
+
+
+def _joint(sv: SentenceView, t: TriggerMention) -> bool:
+    for k in range(t.tok_end, min(sv.end, t.tok_end + 16)):
+        if sv.is_kind(k, "JOINT"):
+            return True
+        w = sv.norm(k)
+        if any(sp.stem in ("مع", "معا") for sp in splits(w)) and w != "مع":
+            continue
+    return False
+
+
+def _is_purpose(sv: SentenceView, t: TriggerMention) -> bool:
+    sp = t.split
+    if sp.prep == "ل" and (t.is_verb or t.entry.type in ("MEET", "AGREE")):
+        return True
+    j = t.tok - 1
+    return j >= sv.start and sv.is_kind(j, "PURPOSE")
+
+
+def _subject_of(sv: SentenceView, t: TriggerMention, verbs: set[int]) -> Group | None:
+    left = sv.left_subject(t)
+    if left is not None:
+        return left
+    hi = sv.right_limit(t, verbs)
+    for g in sv.groups(t.tok_end, hi, t.tok_end - 1):
+        if g.prep is None:
+            return g
+        break
+    return None
+
+
+def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]) -> list[Candidate]:
+    out: list[Candidate] = []
+    by_sent: dict[int, list[ActorMention]] = {}
+    for a in actors:
+        by_sent.setdefault(doc.tokens[a.tok_start].sent, []).append(a)
+    trig_by_sent: dict[int, list[TriggerMention]] = {}
+    for t in trigs:
+        trig_by_sent.setdefault(doc.tokens[t.tok].sent, []).append(t)
+    last_speaker: ActorMention | None = None
+    c = cues()
+    for sent in doc.sentences:
+        sv = SentenceView(doc, sent.i, by_sent.get(sent.i, []))
+        ts = trig_by_sent.get(sent.i, [])
+        verbs = {t.tok for t in ts if t.is_verb}
+        # speech verbs: their subjects are speakers (attributed_to) and default sources
+        says: list[tuple[int, ActorMention | None]] = []
+        for i in range(sv.start, sv.end):
+            if sv.is_kind(i, "SAY") or sv.is_kind(i, "OPINION"):
+                verbs.add(i)
+        for i in sorted(verbs):
+            if i in {t.tok for t in ts}:
+                continue
+            fake = _pseudo_trigger(doc, i)
+            subj = _subject_of(sv, fake, verbs) if fake else None
+            sp = subj.coded[0] if subj and subj.coded else None
+            if sp is None and subj is None:
+                sp = last_speaker
+            says.append((i, sp))
+            if sp is not None and sv.is_kind(i, "SAY"):
+                last_speaker = sp
+        # the subject of each verb trigger, for participle/pro-drop fallback
+        subj_at: dict[int, list[ActorMention]] = {i: ([sp] if sp else []) for i, sp in says}
+        for t in ts:
+            cand = _attach(sv, t, verbs, subj_at, says, last_speaker)
+            if cand is None:
+                continue
+            cand.sent = sent.i
+            out.append(cand)
+            if t.is_verb:
+                subj_at[t.tok] = list(cand.source)
+        # content of a denial / opinion: not standalone
+        for cand in out:
+            if cand.sent != sent.i:
+                continue
+            for other in out:
+                if other.sent != sent.i or other is cand:
+                    continue
+                lim = sv.right_limit(other.trig, set())
+                if other.type == "DENY" and other.trig.tok < cand.trig.tok <= lim:
+                    cand.standalone = False
+        for i, _sp in says:
+            if sv.is_kind(i, "OPINION"):
+                for cand in out:
+                    if cand.sent == sent.i and cand.trig.tok > i and not cand.trig.is_verb:
+                        cand.standalone = False
+    del c
+    return out
+
+
+def _pseudo_trigger(doc: Doc, i: int) -> TriggerMention | None:
+    """A TriggerMention-shaped view of a speech verb (for subject finding)."""
+    from hadath.extractor.lexicon import Form, TriggerEntry
+    from hadath.extractor.morph import Split
+
+    tok = doc.tokens[i]
+    entry = TriggerEntry("", "V", "SAY", "000", "", 0.0, (), (), False, False, False, (), "")
+    return TriggerMention(i, i + 1, tok.start, tok.end, tok.end, Form(entry, "perf", None),
+                          Split("", "", False, False, tok.norm, ""))
+
+
+def _attach(
+    sv: SentenceView,
+    t: TriggerMention,
+    verbs: set[int],
+    subj_at: dict[int, list[ActorMention]],
+    says: list[tuple[int, ActorMention | None]],
+    last_speaker: ActorMention | None,
+) -> Candidate | None:
+    e = t.entry
+    mode, strong = _mode(sv, t)
+    etype = e.type
+    if e.joint_split and _joint(sv, t):
+        etype = "PROPOSE"
+    hi = sv.right_limit(t, verbs)
+    groups = sv.groups(t.tok_end, hi, t.tok_end - 1)
+    source: list[ActorMention] = []
+    target: list[ActorMention] = []
+    used: set[int] = set()
+    filled: set[str] = set()
+
+    subj: Group | None = None
+    obj: Group | None = None
+    bare = [g for g in groups if g.prep is None]
+    if t.is_verb:
+        left = sv.left_subject(t)
+        if left is not None:
+            subj = left
+            obj = bare[0] if bare else None
+        elif bare:
+            subj = bare[0]
+            obj = bare[1] if len(bare) > 1 and not t.split.enclitic else None
+    else:
+        left = sv.left_subject(t, max_gap=0)
+        near = [g for g in bare if g.tok_start - t.tok_end <= 1]
+        if near:
+            if e.slots[:1] == ("obj",) and not e.symmetric:
+                obj = near[0]
+                subj = left
+            else:
+                subj = near[0]
+                obj = None
+        elif left is not None and e.pos == "N" and e.type in ("PROPOSE",):
+            subj = left
+    if subj is not None:
+        source = list(subj.actors)
+        used.add(id(subj))
+    # target slots
+    for slot in e.slots:
+        if slot == "obj":
+            if obj is not None and id(obj) not in used:
+                target.extend(obj.actors)
+                used.add(id(obj))
+                filled.add("obj")
+        elif slot == "any":
+            for g in groups:
+                if id(g) not in used and g.prep != "في":
+                    target.extend(g.actors)
+                    used.add(id(g))
+                    filled.add("any")
+        else:
+            for g in groups:
+                if id(g) not in used and g.prep == slot:
+                    target.extend(g.actors)
+                    used.add(id(g))
+                    filled.add(slot)
+                    break
+    for req in e.required:
+        if req not in filled:
+            return None
+    explicit_pair = any(g.prep in ("مع", "بين") for g in groups if id(g) in used)
+    # source fallbacks: first person -> speaker; pro-drop / participle -> subject of the
+    # nearest preceding verb in the sentence
+    if not any(a.code for a in source):
+        fallback: list[ActorMention] = []
+        if t.form.person == "1" or (t.split.enclitic == "نا" and not t.is_verb):
+            sp = _speaker_before(says, t.tok) or last_speaker
+            fallback = [sp] if sp else []
+        else:
+            prev = [i for i in subj_at if i < t.tok]
+            if prev and (not t.is_verb or subj is None):
+                fallback = subj_at[max(prev)]
+        if fallback and subj is None:
+            source = [a for a in fallback if a]
+    attributed = _speaker_before(says, t.tok)
+    cand = Candidate(t, etype, mode, strong, symmetric=e.symmetric, attributed=attributed)
+    if e.symmetric:
+        parts = source + target
+        cand.source = _dedup(parts)
+        if e.needs_two and len({a.key for a in cand.source if a.key}) < 2 and not explicit_pair:
+            return None
+    else:
+        cand.source = _dedup(source)
+        cand.target = [a for a in _dedup(target) if a.key not in {s.key for s in cand.source if s.key}
+                       or etype in ("ACCUSE", "DEMAND", "ATTACK")]
+    if _is_purpose(sv, t):
+        cand.standalone = False
+    return cand
+
+
+def _speaker_before(says: list[tuple[int, ActorMention | None]], tok: int) -> ActorMention | None:
+    best = None
+    for i, sp in says:
+        if i < tok and sp is not None:
+            best = sp
+    return best
+
+
+def _dedup(actors: list[ActorMention]) -> list[ActorMention]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for a in actors:
+        k = (a.start, a.end)
+        if k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out
+
+
+__all__ = ["Candidate", "Group", "SentenceView", "candidates", "head_readings"]

@@ -1,0 +1,115 @@
+"""Gazetteer matching over tokens: actors.tsv and places.tsv.
+
+Longest match wins. The first token of a match may carry proclitics (و ف ب ل ك,
+ال, لل): 'وللولايات المتحدة' matches the form 'الولايات المتحدة'. Forms are folded
+(alef/yeh/teh-marbuta, diacritics) exactly like the document text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from hadath.extractor.morph import splits
+from hadath.extractor.text import Token, fold, tokenize
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[T]):
+    start: int  # token index (inclusive)
+    end: int  # token index (exclusive)
+    payload: T
+    prefix_len: int  # characters of proclitic on the first token (not part of the name)
+
+
+def _form_tokens(form: str) -> tuple[str, ...]:
+    f = fold(form)
+    return tuple(f[s:e] for s, e in tokenize(f))
+
+
+@cache
+def _first_token_keys(word: str) -> tuple[tuple[str, int], ...]:
+    """Ways the first word of a name can appear after stripping proclitics:
+    (key, number of proclitic characters)."""
+    keys: list[tuple[str, int]] = [(word, 0)]
+    for sp in splits(word):
+        if sp.enclitic or sp.future:
+            continue
+        n_pre = len(sp.conj) + len(sp.prep)
+        if sp.article:
+            key = "ال" + sp.stem
+            # لل: the article's alef is elided, so the prefix is one char shorter
+            pre = len(word) - len(sp.stem) - 2
+            keys.append((key, max(pre, 0)))
+            if n_pre:
+                keys.append((sp.stem, len(word) - len(sp.stem)))
+        elif n_pre:
+            keys.append((sp.stem, n_pre))
+    seen: set[str] = set()
+    out = []
+    for k, p in keys:
+        if k not in seen:
+            seen.add(k)
+            out.append((k, p))
+    return tuple(out)
+
+
+class Gazetteer(Generic[T]):
+    """Token-sequence dictionary with longest-match lookup."""
+
+    def __init__(self, items: Sequence[tuple[str, T]]) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        for form, payload in items:
+            toks = _form_tokens(form)
+            if not toks:
+                continue
+            self._index.setdefault(toks[0], []).append((toks, payload))
+        for lst in self._index.values():
+            lst.sort(key=lambda x: -len(x[0]))
+        self.size = sum(len(v) for v in self._index.values())
+
+    def match_at(self, tokens: Sequence[Token], i: int, limit: int) -> Match[T] | None:
+        best: Match[T] | None = None
+        for key, pre in _first_token_keys(tokens[i].norm):
+            cands = self._index.get(key)
+            if not cands:
+                continue
+            for toks, payload in cands:
+                n = len(toks)
+                if i + n > limit:
+                    continue
+                if best is not None and n <= best.end - best.start:
+                    break
+                if all(tokens[i + k].norm == toks[k] for k in range(1, n)):
+                    best = Match(i, i + n, payload, pre)
+                    break
+        return best
+
+    def find(self, tokens: Sequence[Token], start: int, end: int) -> list[Match[T]]:
+        out: list[Match[T]] = []
+        i = start
+        while i < end:
+            m = self.match_at(tokens, i, end)
+            if m is None:
+                i += 1
+                continue
+            out.append(m)
+            i = m.end
+        return out
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    rows: list[list[str]] = []
+    if not path.exists():
+        return rows
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        rows.append([c.strip() for c in raw.split("\t")])
+    return rows

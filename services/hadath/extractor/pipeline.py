@@ -1,0 +1,271 @@
+"""The extractor pipeline: stages over one document, then merge and build records.
+
+    text -> normalise (offset-mapped fold) -> sentences -> tokens
+         -> triggers (+ morphology/clitics) -> actors / places / dates
+         -> candidates (attachment, mode, attribution, non-event filters)
+         -> merge (one record per distinct event) -> Event records
+
+Each stage is a plain function over :class:`hadath.extractor.text.Doc` and can be
+run and tested on its own; offsets always point into the original document text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hadath.extractor import dates as dates_mod
+from hadath.extractor.actors import ActorMention, PlaceMention, find_actors, find_places
+from hadath.extractor.events import Candidate, candidates
+from hadath.extractor.text import Doc, make_doc
+from hadath.extractor.triggers import find_triggers
+from hadath_schemas import Actor, Article, Attribution, Event, EventDate, Location, Span
+
+EXTRACTOR_VERSION = "hadath/0.2.0"
+
+# hard bounds so that a pathological article cannot produce an unbounded output
+MAX_EVENTS = 200
+MAX_MENTIONS = 50
+MAX_SENTENCE_CHARS = 1000
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Mentions of one distinct event being merged."""
+
+    type: str
+    cands: list[Candidate] = field(default_factory=list)
+
+    @property
+    def head(self) -> Candidate:
+        strong = [c for c in self.cands if c.trig.is_verb and c.standalone]
+        return strong[0] if strong else next((c for c in self.cands if c.standalone), self.cands[0])
+
+    @property
+    def mode(self) -> str:
+        strong = [c for c in self.cands if c.mode_strong and c.standalone]
+        return strong[0].mode if strong else self.cands[0].mode
+
+    def keys(self, role: str) -> set[str]:
+        out: set[str] = set()
+        for c in self.cands:
+            for a in c.source if role == "source" else c.target:
+                if a.key:
+                    out.add(a.key)
+        return out
+
+
+def _keys(actors: list[ActorMention]) -> set[str]:
+    return {a.key for a in actors if a.key}
+
+
+def _compatible_sets(a: set[str], b: set[str]) -> bool:
+    return not a or not b or a <= b or b <= a
+
+
+def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
+    if cl.type != c.type:
+        return False
+    if c.symmetric:
+        ok = _compatible_sets(cl.keys("source") | cl.keys("target"), _keys(c.source) | _keys(c.target))
+    else:
+        ok = _compatible_sets(cl.keys("source"), _keys(c.source)) and _compatible_sets(
+            cl.keys("target"), _keys(c.target)
+        )
+    if not ok:
+        return False
+    cl_mode = cl.mode
+    if c.mode_strong and c.mode != cl_mode and any(x.mode_strong for x in cl.cands):
+        return False
+    # two full verbal reports of the same kind in the body are kept apart unless one is
+    # in the title (the headline restates the lead) or they are close together
+    head = cl.head
+    if c.trig.is_verb and head.trig.is_verb and c.standalone and head.standalone:
+        if title_sent or head.sent == 0:
+            return True
+        if c.mode in ("planned", "negated"):
+            return True
+        return abs(c.sent - max(x.sent for x in cl.cands)) <= 1
+    return True
+
+
+def merge(cands: list[Candidate]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    for c in cands:
+        has_actor = bool(_keys(c.source) or _keys(c.target))
+        target: Cluster | None = None
+        for cl in reversed(clusters):
+            if _compatible(cl, c, c.sent == 0):
+                # an actor-less mention only joins the nearest same-type event
+                target = cl
+                break
+            if not has_actor and cl.type == c.type:
+                break
+        if target is not None:
+            target.cands.append(c)
+        elif c.standalone:
+            clusters.append(Cluster(c.type, [c]))
+    return clusters
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    return Span(text=doc.text[start:end], start=start, end=end)
+
+
+def _actor(doc: Doc, a: ActorMention) -> Actor:
+    return Actor(text=doc.text[a.start:a.end], code=a.code or "", start=a.start, end=a.end)
+
+
+def _event_id(article_id: str, etype: str, src: list[str], tgt: list[str], symmetric: bool,
+              date: str | None) -> str:
+    if symmetric:
+        roles = "P:" + ",".join(sorted(set(src) | set(tgt)))
+    else:
+        roles = "S:" + ",".join(sorted(set(src))) + "|T:" + ",".join(sorted(set(tgt)))
+    key = "\x1f".join([article_id, etype, roles, date or ""])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _first_by_key(actors: list[ActorMention]) -> list[ActorMention]:
+    seen: set[str] = set()
+    out = []
+    for a in actors:
+        if not a.code or a.key in seen:
+            continue
+        seen.add(a.key or "")
+        out.append(a)
+    return out
+
+
+def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMention | None:
+    sent = doc.sentences[c.sent]
+    best = None
+    for p in places:
+        in_sent = sent.tok_start <= p.tok_start < sent.tok_end
+        if in_sent and 0 <= p.tok_start - c.trig.tok_end <= 14:
+            best = p
+            break
+    return best
+
+
+def _date_for(doc: Doc, c: Candidate, found: list[dates_mod.DateMention], published_at: datetime | None,
+              mode: str) -> EventDate | None:
+    sent = doc.sentences[c.sent]
+    cands = [m for m in found if sent.start <= m.start < sent.end]
+    if not cands:
+        return None
+    t = c.trig.start
+    m = min(cands, key=lambda m: (abs(m.start - t), m.start))
+    value, precision = dates_mod.resolve(m, published_at, planned=(mode == "planned"))
+    if precision not in ("day", "month", "year"):
+        precision = None
+    return EventDate(text=m.text, value=value, precision=precision)
+
+
+def _confidence(cl: Cluster, src: list, tgt: list) -> float:
+    conf = 0.45
+    if any(c.trig.is_verb for c in cl.cands):
+        conf += 0.2
+    if src:
+        conf += 0.1
+    if tgt or cl.head.symmetric:
+        conf += 0.1
+    if len(cl.cands) > 1:
+        conf += 0.1
+    return round(min(conf, 0.95), 2)
+
+
+def build(doc: Doc, article: Article, clusters: list[Cluster], places: list[PlaceMention],
+          found_dates: list[dates_mod.DateMention]) -> list[Event]:
+    from hadath.extractor.lexicon import load_lexicon  # noqa: F401  (lexicon already loaded)
+
+    events: list[Event] = []
+    used_ids: dict[str, int] = {}
+    for cl in clusters:
+        head = cl.head
+        e = head.trig.entry
+        src_m: list[ActorMention] = []
+        tgt_m: list[ActorMention] = []
+        for c in sorted(cl.cands, key=lambda c: (not c.standalone, c.trig.start)):
+            src_m.extend(c.source)
+            tgt_m.extend(c.target)
+        src = _first_by_key(src_m)
+        tgt = [a for a in _first_by_key(tgt_m) if not head.symmetric]
+        if head.symmetric:
+            src = _first_by_key(src_m + tgt_m)
+        place = _location(doc, head, places)
+        if cl.type == "ATTACK" and not tgt and place is not None and place.place.country:
+            # ATTACK target = the country of the place struck when only a place is named
+            pa = ActorMention(place.tok_start, place.tok_end, place.start, place.end, place.place.country,
+                              "place", "", False)
+            tgt = [pa]
+        if not src and not tgt:
+            continue  # an event needs at least one identifiable (coded) actor
+        mode = cl.mode
+        date = _date_for(doc, head, found_dates, article.published_at, mode)
+        if date is None:
+            for c in cl.cands:
+                date = _date_for(doc, c, found_dates, article.published_at, mode)
+                if date is not None:
+                    break
+        spans = sorted({(c.trig.start, c.trig.head_end) for c in cl.cands})[:MAX_MENTIONS]
+        src_keys = [a.key or "" for a in src]
+        tgt_keys = [a.key or "" for a in tgt]
+        eid = _event_id(article.id, cl.type, src_keys, tgt_keys, head.symmetric, date.value if date else None)
+        n = used_ids.get(eid, 0)
+        used_ids[eid] = n + 1
+        if n:
+            eid = f"{eid}-{n}"
+        sent = doc.sentences[head.sent]
+        att = head.attributed
+        events.append(
+            Event(
+                event_id=eid,
+                article_id=article.id,
+                type=cl.type,
+                cameo=e.cameo if e.type == cl.type else _DEFAULT_CAMEO[cl.type][0],
+                plover=e.plover if e.type == cl.type else _DEFAULT_CAMEO[cl.type][1],
+                goldstein=e.goldstein if e.type == cl.type else _DEFAULT_CAMEO[cl.type][2],
+                mode=mode,
+                trigger=_span(doc, head.trig.start, head.trig.head_end),
+                mentions=[_span(doc, s, t) for s, t in spans],
+                source=[_actor(doc, a) for a in src],
+                target=[_actor(doc, a) for a in tgt],
+                location=Location(text=doc.text[place.start:place.end], name=place.place.name or None,
+                                  country=place.place.country) if place else None,
+                date=date,
+                attributed_to=Attribution(text=doc.text[att.start:att.end], code=att.code) if att else None,
+                sentence=doc.text[sent.start:sent.end].strip()[:MAX_SENTENCE_CHARS],
+                confidence=_confidence(cl, src, tgt),
+                extractor=EXTRACTOR_VERSION,
+            )
+        )
+        if len(events) >= MAX_EVENTS:
+            break
+    return events
+
+
+_DEFAULT_CAMEO = {
+    "PROPOSE": ("030", "AGREE", 4.0),
+    "DEMAND": ("100", "REQUEST", -5.0),
+}
+
+
+def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[PlaceMention]]:
+    """Run every stage up to the candidates (used by tests and by :func:`extract`)."""
+    doc = make_doc(text, title_len)
+    trigs = find_triggers(doc)
+    actors = find_actors(doc)
+    places = find_places(doc)
+    cands = candidates(doc, trigs, actors)
+    return doc, cands, places
+
+
+def extract(article: Article) -> list[Event]:
+    """Events of one article (pure, deterministic)."""
+    text = article.text
+    doc, cands, places = analyse(text, len(article.title))
+    clusters = merge(cands)
+    found = dates_mod.find_dates(text) if clusters else []
+    return build(doc, article, clusters, places, found)

@@ -1,0 +1,221 @@
+"""Stages 1-3 over one document: offset-mapped normalisation, sentences, tokens.
+
+Every later stage matches on the *folded* text (no diacritics or tatweel, one alef,
+final yeh = alef maksura, teh marbuta = heh) but reports spans of the ORIGINAL
+document text. The fold is done character by character so that each folded
+character remembers the index of the original character it came from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+    normalize_unicode,
+)
+
+__all__ = [
+    "Doc",
+    "Sentence",
+    "Token",
+    "fold",
+    "fold_char",
+    "make_doc",
+    "normalise",
+    "split_sentences",
+    "tokenize",
+]
+
+# Invisible format characters that only steer rendering (RTL/LTR marks, embeddings,
+# isolates, ZWJ/ZWNJ, BOM, soft hyphen): dropped from the folded text.
+_INVISIBLE = frozenset(
+    "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069\ufeff"
+)
+_TATWEEL = "\u0640"
+# Combining hamza/madda (U+0653-U+0655) left over after per-character NFKC: alef folding
+# makes them redundant, so they are dropped like diacritics.
+_EXTRA_MARKS = frozenset("\u0653\u0654\u0655\u0670")
+_PERSIAN = {"\u06cc": "\u064a", "\u06a9": "\u0643", "\u06c1": "\u0647", "\u06d5": "\u0647"}
+
+
+@lru_cache(maxsize=65536)
+def fold_char(ch: str) -> str:
+    """The folded form of one character: '' (dropped), itself, or a short string."""
+    if ch in _INVISIBLE or ch == _TATWEEL or ch in _EXTRA_MARKS or ch == "\x00":
+        return ""
+    if ch.isspace():
+        return " " if ch != "\n" else "\n"
+    out = normalize_unicode(ch)
+    if unicodedata.category(ch) == "Cc":
+        return " "
+    out = dediac_ar(out).replace(_TATWEEL, "")
+    out = "".join(_PERSIAN.get(c, c) for c in out if c not in _EXTRA_MARKS and c not in _INVISIBLE)
+    out = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(out)))
+    # NFKC can turn one presentation form into several letters (U+FDF2 -> 'الله'); keep
+    # those, but never let a compatibility fold produce whitespace runs.
+    return out
+
+
+def fold(text: str) -> str:
+    """Folded form of a string (no offset map); used for lexicon keys."""
+    return "".join(fold_char(c) for c in text)
+
+
+@dataclass(slots=True)
+class Token:
+    """A token of the folded text with its span in the ORIGINAL text."""
+
+    i: int  # index in Doc.tokens
+    norm: str  # folded form used for matching
+    start: int  # original offsets
+    end: int
+    sent: int  # sentence index
+    is_punct: bool = False
+
+
+@dataclass(slots=True)
+class Sentence:
+    i: int
+    start: int  # original offsets
+    end: int
+    tok_start: int = 0  # token index range [tok_start, tok_end)
+    tok_end: int = 0
+
+
+@dataclass(slots=True)
+class Doc:
+    """One document as every stage sees it."""
+
+    text: str  # the original document text (title + "\n" + body)
+    norm: str  # folded text
+    to_orig: list[int]  # to_orig[j] = original index of folded character j (len(norm) + 1 entries)
+    title_end: int = 0  # original offset where the title ends
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+
+    def orig_span(self, nstart: int, nend: int) -> tuple[int, int]:
+        """Map a [start, end) span of the folded text to the original text."""
+        start = self.to_orig[nstart]
+        end = self.to_orig[nend - 1] + 1 if nend > nstart else start
+        return start, end
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` and return (folded text, map folded index -> original index).
+
+    The map has one extra trailing entry (len(text)) so that an exclusive end
+    offset can be mapped too.
+    """
+    out: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(text):
+        if "\u0621" <= ch <= "\u063a" or "\u0641" <= ch <= "\u064a" or ch == " ":
+            # fast path: plain Arabic letters except alef variants / maksura / teh marbuta
+            if ch in "أإآىة":
+                f = fold_char(ch)
+                out.append(f)
+                idx.append(i)
+            else:
+                out.append(ch)
+                idx.append(i)
+            continue
+        f = fold_char(ch)
+        for c in f:
+            out.append(c)
+            idx.append(i)
+    idx.append(len(text))
+    return "".join(out), idx
+
+
+# Sentence ends: . ! ? ؟ and line breaks. A '.' between digits (3.5) or right after a
+# single Latin capital (U.S.) does not end a sentence.
+_SENT_END = frozenset(".!?؟\n")
+_CLOSERS = frozenset("\"'»”’)]")
+
+
+def split_sentences(norm: str) -> list[tuple[int, int]]:
+    """Sentence spans over the folded text (linear scan, no regex)."""
+    spans: list[tuple[int, int]] = []
+    n = len(norm)
+    start = 0
+    i = 0
+    while i < n:
+        ch = norm[i]
+        if ch in _SENT_END:
+            if ch == "." and 0 < i < n - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit():
+                i += 1
+                continue
+            if ch == "." and i > 0 and "A" <= norm[i - 1] <= "Z" and (i < 2 or not norm[i - 2].isalpha()):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and (norm[j] in _CLOSERS or (norm[j] in ".!?؟" and ch != "\n")):
+                j += 1
+            if norm[start:j].strip():
+                spans.append((start, j))
+            start = j
+            i = j
+            continue
+        i += 1
+    if start < n and norm[start:].strip():
+        spans.append((start, n))
+    return spans
+
+
+_PUNCT = UNICODE_PUNCT_SYMBOL_CHARSET
+
+
+def tokenize(norm: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Token spans of ``norm[start:end]``, splitting exactly like camel-tools'
+    ``simple_word_tokenize`` (whitespace, then every punctuation/symbol character is
+    its own token) but keeping offsets."""
+    end = len(norm) if end is None else end
+    spans: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        ch = norm[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in _PUNCT:
+            spans.append((i, i + 1))
+            i += 1
+            continue
+        j = i + 1
+        while j < end and not norm[j].isspace() and norm[j] not in _PUNCT:
+            j += 1
+        spans.append((i, j))
+        i = j
+    return spans
+
+
+def camel_tokens(text: str) -> list[str]:
+    """camel-tools' own tokenisation (used by the tests to check ``tokenize``)."""
+    return simple_word_tokenize(text)
+
+
+def make_doc(text: str, title_len: int) -> Doc:
+    """Run normalisation, sentence splitting and tokenisation."""
+    norm, to_orig = normalise(text)
+    doc = Doc(text=text, norm=norm, to_orig=to_orig, title_end=title_len)
+    for si, (ns, ne) in enumerate(split_sentences(norm)):
+        os_, oe = doc.orig_span(ns, ne)
+        sent = Sentence(i=si, start=os_, end=oe, tok_start=len(doc.tokens))
+        for ts, te in tokenize(norm, ns, ne):
+            o1, o2 = doc.orig_span(ts, te)
+            tok = norm[ts:te]
+            doc.tokens.append(
+                Token(i=len(doc.tokens), norm=tok, start=o1, end=o2, sent=si, is_punct=(tok in _PUNCT))
+            )
+        sent.tok_end = len(doc.tokens)
+        doc.sentences.append(sent)
+    return doc
