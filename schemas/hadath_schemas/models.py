@@ -117,7 +117,7 @@ class Span(BaseModel):
 
 class Actor(Span):
     code: str = Field(
-        pattern=r"^(IGO|NGO)[A-Z]{2,3}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$",
+        pattern=r"^(IGO|NGO)[A-Z]{2,6}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$",
         description="CAMEO-style actor code (spec §5): country ISO3 + optional role, or IGO/NGO + org.",
     )
 
