@@ -215,3 +215,86 @@ def test_every_un_member_has_a_country_name(actors: list[Row], iso: dict[str, st
 )
 def test_spot_check_countries(actors: list[Row], form: str, code: str) -> None:
     assert actor_code(actors, form) == {code}
+
+
+@pytest.mark.parametrize(
+    ("form", "code"),
+    [
+        # spec §5 examples and the brief's spot checks
+        ("واشنطن", "USAGOV"),
+        ("موسكو", "RUSGOV"),
+        ("البنتاغون", "USAMIL"),
+        ("البيت الأبيض", "USAGOV"),
+        ("الكرملين", "RUSGOV"),
+        ("الروسي", "RUS"),
+        ("الروسية", "RUS"),
+        ("الروس", "RUS"),
+        ("الأمريكي", "USA"),
+        ("الأميركي", "USA"),
+        ("داعش", "IMGMOS"),
+        ("تنظيم الدولة", "IMGMOS"),
+        ("القاعدة", "IMGMOS"),
+        ("جبهة النصرة", "SYRREB"),
+        ("هيئة تحرير الشام", "SYRREB"),
+        ("قوات سوريا الديمقراطية", "SYRREB"),
+        ("الجيش السوري الحر", "SYRREB"),
+        ("الحوثيون", "YEMREB"),
+        ("الحوثيين", "YEMREB"),
+        ("حزب الله", "LBNREB"),
+        ("حماس", "PSE"),
+        ("حركة فتح", "PSE"),
+        ("التحالف العربي", "SAU"),
+        ("الأمم المتحدة", "IGOUNO"),
+        ("مجلس الأمن", "IGOUNO"),
+        ("الجامعة العربية", "IGOARL"),
+        ("الاتحاد الأوروبي", "IGOEU"),
+        ("حلف شمال الأطلسي", "IGONATO"),
+        ("الناتو", "IGONATO"),
+        ("منظمة حظر الأسلحة الكيميائية", "IGOOPC"),
+        ("هيومن رايتس ووتش", "NGOHRW"),
+        ("منظمة العفو الدولية", "NGOAMN"),
+        # generic institutions and titles
+        ("وزير الخارجية", "*GOV"),
+        ("الخارجية", "*GOV"),
+        ("الرئيس", "*GOV"),
+        ("رئيس الوزراء", "*GOV"),
+        ("النظام", "*GOV"),
+        ("الجيش", "*MIL"),
+        ("وزير الدفاع", "*MIL"),
+        ("المعارضة", "*OPP"),
+        # officials, with spelling variants the folding does NOT cover
+        ("ترامب", "USAGOV"),
+        ("ترمب", "USAGOV"),
+        ("بوتين", "RUSGOV"),
+        ("بوتن", "RUSGOV"),
+        ("لافروف", "RUSGOV"),
+        ("ريابكوف", "RUSGOV"),
+        ("شويغو", "RUSMIL"),
+        ("ماتيس", "USAMIL"),
+        ("إردوغان", "TURGOV"),  # folds to أردوغان
+        ("نتنياهو", "ISRGOV"),
+        ("نتانياهو", "ISRGOV"),
+        ("دي ميستورا", "IGOUNO"),
+        ("غوتيريش", "IGOUNO"),
+        ("الجبير", "SAUGOV"),
+        ("محمد بن سلمان", "SAUGOV"),
+        ("تيريزا ماي", "GBRGOV"),
+        # blocked forms
+        ("الغرب", "-"),
+        ("المجتمع الدولي", "-"),
+        ("مصدر", "-"),
+        ("مسلحون", "-"),
+        ("المالكي", "-"),
+    ],
+)
+def test_spot_check_actors(actors: list[Row], form: str, code: str) -> None:
+    assert actor_code(actors, form) == {code}
+
+
+def test_longer_forms_override_their_pieces(actors: list[Row]) -> None:
+    # Longest match wins in the matcher; the data must give the long forms their own codes.
+    assert actor_code(actors, "الجيش السوري الحر") != actor_code(actors, "الجيش")
+    assert actor_code(actors, "مجلس الأمن القومي") == {"*GOV"}
+    assert actor_code(actors, "كتائب حزب الله") == {"IRQREB"}
+    assert actor_code(actors, "هادي العامري") == {"IRQREB"}
+    assert actor_code(actors, "واشنطن بوست") == {"USAMED"}
