@@ -28,13 +28,13 @@ echo "== worker (log: $RUN/worker.log)"
 worker_pid=$!
 
 rm -f "$RUN/tail.ready"
-"$BIN/hadath" tail --new-only --idle-timeout "${RUN_IDLE_SECONDS:-20}" --ready-file "$RUN/tail.ready" >"$RUN/events.jsonl" &
+"$BIN/hadath" tail --new-only --idle-timeout "${RUN_IDLE_SECONDS:-10}" --ready-file "$RUN/tail.ready" >"$RUN/events.jsonl" &
 tail_pid=$!
 for _ in $(seq 1 60); do [ -f "$RUN/tail.ready" ] && break; sleep 0.5; done
 
 echo "== produce seeds/"
 "$BIN/hadath" produce seeds/
-echo "== events (waiting until none arrive for ${RUN_IDLE_SECONDS:-20} s)"
+echo "== events (waiting until none arrive for ${RUN_IDLE_SECONDS:-10} s)"
 wait "$tail_pid" || true
 tail_pid=""
 "$BIN/python" - "$RUN/events.jsonl" <<'PY'
