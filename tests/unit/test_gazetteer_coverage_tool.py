@@ -24,8 +24,32 @@ def cov() -> ModuleType:
     return mod
 
 
-def test_reports_unknown_names_and_skips_known_ones(cov: ModuleType) -> None:
+# A tiny gazetteer, so that the test does not depend on what actors.tsv happens to lack.
+MINI = (
+    "# test gazetteer\n"
+    "الرئيس\t*GOV\ttitle\t\n"
+    "وزير الخارجية\t*GOV\ttitle\t\n"
+    "السفير\t*GOV\ttitle\t\n"
+    "الروسي\tRUS\tdemonym\t\n"
+    "الفنلندي\tFIN\tdemonym\t\n"
+    "لافروف\tRUSGOV\tperson\t\n"
+)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    path = tmp_path / "actors.tsv"
+    path.write_text(MINI, encoding="utf-8")
+    return path
+
+
+def test_real_gazetteer_loads(cov: ModuleType) -> None:
     forms, titles, places = cov.load_forms(cov.DATA / "actors.tsv")
+    assert cov.fold("وزير الخارجية") in titles and cov.fold("الروسي") in places and len(forms) > 1000
+
+
+def test_reports_unknown_names_and_skips_known_ones(cov: ModuleType, mini: Path) -> None:
+    forms, titles, places = cov.load_forms(mini)
     texts = [
         "وقال وزير الخارجية الروسي سيرغي لافروف إن المحادثات مستمرة.",
         "والتقى الرئيس الفنلندي ساولي نينيستو نظيره في هلسنكي.",
@@ -39,7 +63,7 @@ def test_reports_unknown_names_and_skips_known_ones(cov: ModuleType) -> None:
 
 
 def test_cli_reads_gold_and_article_lines(
-    cov: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cov: ModuleType, mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     corpus = tmp_path / "c.jsonl"
     art = {"id": "a", "title": "", "body": "وقال السفير الفنلندي ياري فيرتانين إن الوضع خطير."}
@@ -50,6 +74,6 @@ def test_cli_reads_gold_and_article_lines(
         + "\n",
         encoding="utf-8",
     )
-    assert cov.main([str(corpus), "--min-count", "2"]) == 0
+    assert cov.main([str(corpus), "--actors", str(mini), "--min-count", "2"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out == [f"2\t{cov.fold('ياري فيرتانين')}"]
