@@ -55,6 +55,11 @@ eval: venv  ## score the extractor on $(SHARED)/eval/*.gold.jsonl (spec §7)
 	  for gold in $(SHARED)/eval/*.gold.jsonl; do echo "== $$gold"; $(BIN)/hadath eval --gold $$gold; done; \
 	else echo "no $(SHARED)/eval folder: nothing to score"; fi
 
+BENCH_INPUT ?= $(SHARED)/corpus/articles.jsonl
+bench: venv  ## extractor speed on one core: articles/s and words/s (median), and a profile
+	@if [ -f $(BENCH_INPUT) ]; then taskset -c 0 $(BIN)/python -m hadath.bench --input $(BENCH_INPUT); \
+	else echo "no $(BENCH_INPUT): benchmarking on seeds/"; taskset -c 0 $(BIN)/python -m hadath.bench --input seeds/ --runs 20; fi
+
 clean:  ## remove the virtualenv, broker state and caches
 	-bash $(KAFKA) down
 	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info
