@@ -298,3 +298,82 @@ def test_longer_forms_override_their_pieces(actors: list[Row]) -> None:
     assert actor_code(actors, "كتائب حزب الله") == {"IRQREB"}
     assert actor_code(actors, "هادي العامري") == {"IRQREB"}
     assert actor_code(actors, "واشنطن بوست") == {"USAMED"}
+
+
+# ---------------------------------------------------------------- places.tsv
+
+
+def test_place_forms_and_columns(places: list[Row], iso: dict[str, str]) -> None:
+    bad = []
+    for r in places:
+        form, name, country, kind, _note = r.cols
+        if LATIN_RE.search(form) or not FORM_RE.match(form):
+            bad.append((r.line, form, "form"))
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 .,'()\-]*", name):
+            bad.append((r.line, name, "English name"))
+        if country not in iso:
+            bad.append((r.line, country, "country is not an ISO 3166 alpha-3 code"))
+        if kind not in PLACE_KINDS:
+            bad.append((r.line, kind, "kind"))
+    assert not bad, bad[:20]
+
+
+def test_no_conflicting_or_repeated_place_forms(places: list[Row]) -> None:
+    by_fold: dict[str, set[str]] = defaultdict(set)
+    seen: dict[tuple[str, str], int] = {}
+    repeated = []
+    for r in places:
+        f = fold(r.cols[0])
+        by_fold[f].add(r.cols[2])
+        if (f, r.cols[3]) in seen:
+            repeated.append((seen[(f, r.cols[3])], r.line, r.cols[0]))
+        seen[(f, r.cols[3])] = r.line
+    conflicts = {f: cs for f, cs in by_fold.items() if len(cs) > 1}
+    assert not conflicts, f"same folded place form in different countries: {conflicts}"
+    assert not repeated, f"place listed twice (after folding) with the same kind: {repeated[:20]}"
+
+
+def test_places_are_plentiful_and_cover_all_countries(places: list[Row], actors: list[Row]) -> None:
+    assert len([r for r in places if r.cols[3] != "country"]) >= 300
+    place_countries = {fold(r.cols[0]): r.cols[2] for r in places if r.cols[3] == "country"}
+    # every country name the actor gazetteer knows is also a place, with the same code
+    # (political names such as الكيان الصهيوني and context words such as المملكة excepted)
+    skip = {"الكيان الصهيوني", "العدو الصهيوني", "المملكة", "السلطنة"}
+    missing = [
+        (r.cols[0], r.cols[1])
+        for r in actors
+        if r.cols[2] == "country"
+        and r.cols[0] not in skip
+        and place_countries.get(fold(r.cols[0])) != r.cols[1]
+    ]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "country", "kind"),
+    [
+        ("جنيف", "Geneva", "CHE", "city"),
+        ("حلب", "Aleppo", "SYR", "city"),
+        ("دوما", "Douma", "SYR", "city"),
+        ("الغوطة الشرقية", "Eastern Ghouta", "SYR", "region"),
+        ("إدلب", "Idlib", "SYR", "city"),
+        ("الحديدة", "Hodeidah", "YEM", "city"),
+        ("غزة", "Gaza", "PSE", "city"),
+        ("سوتشي", "Sochi", "RUS", "city"),
+        ("أستانا", "Astana", "KAZ", "city"),
+        ("نيويورك", "New York", "USA", "city"),
+        ("الجولان", "Golan Heights", "SYR", "region"),
+        ("القرم", "Crimea", "UKR", "region"),
+        ("روسيا", "Russia", "RUS", "country"),
+        ("اسطنبول", "Istanbul", "TUR", "city"),  # folds to إسطنبول
+    ],
+)
+def test_spot_check_places(places: list[Row], form: str, name: str, country: str, kind: str) -> None:
+    hits = [r.cols[1:4] for r in places if fold(r.cols[0]) == fold(form)]
+    assert hits == [(name, country, kind)]
+
+
+def test_common_word_place_names_are_not_listed_bare(places: list[Row]) -> None:
+    folded = {fold(r.cols[0]) for r in places}
+    for word in ("الباب", "حجة", "مشهد", "القائم", "الضمير", "الخبر", "سيول", "الريف", "نصيب"):
+        assert fold(word) not in folded, word
