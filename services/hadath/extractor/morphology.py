@@ -45,7 +45,7 @@ class Analysis:
     prep: str | None  # proclitic ب ل ك (لـ before a verb -- lam of purpose -- is reported as 'ل')
     article: bool  # ال
     enclitic: str | None  # pronoun suffix: 'ه' 'ها' 'هما' 'هم' 'هن' 'ك' 'كما' 'كم' 'كن' 'نا' 'ني' 'ي'
-    stem: str  # the word without clitics, folded (see fold())
+    stem: str  # the word without clitics, folded (see fold(); ة kept): يلتقي، اتهامات، دعوة
 
 
 _CONJ = {"wa_conj": "و", "fa_conj": "ف"}
@@ -199,7 +199,8 @@ class Morphology:
     def analyze(self, word: str) -> tuple[Analysis, ...]:
         """All analyses of a token as it appears in text; () when nothing in the DB fits.
 
-        Diacritics, tatweel, أ/إ/آ/ٱ, ى/ي and ة/ه spelling variants are tolerated (folded).
+        Diacritics, tatweel, أ/إ/آ/ٱ and ى/ي variants are folded; ة written ه is accepted
+        on ة-nouns, but a written ة is never read as the enclitic ه (وزارة is not و+زار+ه).
         """
         return self._cached(word)
 

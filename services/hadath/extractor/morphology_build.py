@@ -37,10 +37,11 @@ FUNCTION_WORDS_PATH = MORPH_DIR / "function_words.tsv"
 DB_PATH = MORPH_DIR / "hadath.db"
 
 # --------------------------------------------------------------------------- folding
-# Diacritics (harakat, tanwin, shadda, sukun, dagger alef, Quranic marks) are dropped;
-# alef variants, alef maqsura, taa marbuta and Persian yeh/keheh are folded.  This is a
-# superset of camel-tools' DEFAULT_NORMALIZE_MAP, so the analyzer's own normalisation is
-# idempotent on what we hand it.
+# Diacritics (harakat, tanwin, shadda, sukun, dagger alef, Quranic marks) and tatweel are
+# dropped; alef variants, alef maqsura and Persian yeh/keheh are folded.  Unlike camel-tools'
+# DEFAULT_NORMALIZE_MAP, taa marbuta is KEPT: folded to ه it collides with the pronoun
+# enclitic (وزارة would read و+زار+ه "and he visited him").  Tolerance of ة written ه is
+# built into the DB instead: ة-nouns accept both endings.
 _DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _FOLD_TABLE = str.maketrans(
     {
@@ -49,7 +50,6 @@ _FOLD_TABLE = str.maketrans(
         "آ": "ا",
         "ٱ": "ا",
         "ى": "ي",
-        "ة": "ه",
         "ی": "ي",
         "ي": "ي",
         "ک": "ك",
@@ -61,10 +61,14 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 _COMPOSE_NEEDED_RE = re.compile("[\u0653-\u0655]")
+_PRESENTATION_FORMS_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def strip_marks(word: str) -> str:
     """Remove diacritics and tatweel but keep letters (alef/yeh/taa spelling) as written."""
+    if _PRESENTATION_FORMS_RE.search(word):
+        # legacy presentation forms (ﻻ، ﺍﻟﻠﻪ) -> ordinary letters
+        word = unicodedata.normalize("NFKC", word)
     if _COMPOSE_NEEDED_RE.search(word):
         # decomposed hamza/madda (e.g. ي + U+0654) must become ئ, not ي, before stripping
         word = unicodedata.normalize("NFC", word)
@@ -162,6 +166,8 @@ ENCLITICS_3_2_1P = (
 # the nisba adjective ("offensive") than "my attack" in news text.
 VERB_ENCLITICS = (*ENCLITICS_3_2_1P, ("ني", "1s"))
 NOUN_ENCLITICS = ENCLITICS_3_2_1P
+# ...but after ة→ت the nisba reading is impossible (زيارتي = my visit), so ي is allowed there
+TAA_NOUN_ENCLITICS = (*ENCLITICS_3_2_1P, ("ي", "1s"))
 FUNC_ENCLITICS = (*ENCLITICS_3_2_1P, ("ي", "1s"), ("ني", "1s"))
 
 
@@ -226,19 +232,34 @@ _PV_CELLS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ("تن", "2", "f", "p", "تن"),
     ),
     # stems ending in ن merge it with ن/نا: أدان -> أدنّا (1p), أعلن -> أعلنّا
-    "CN": (("ن", "3", "f", "p", "ن"), ("نا", "1", "na", "p", "نا")),
+    # (no enclitics: أدناه is nearly always the adverb "below", not أدنّاه)
+    "CN": (("ن", "3", "f", "p", ""), ("نا", "1", "na", "p", "")),
 }
 # Imperfect suffix classes (agreement features come from the prefix cell, see _IV_CELLS).
-#   I0 bare, I0E + enclitic, IA dual ان/ا, IW masc plural ون/وا, IY 2fs ين/ي, IN fem plural ن
-_IV_SUFFIXES: dict[str, tuple[tuple[str, str], ...]] = {
-    # class: ((surface, before-enclitic form), ...) ; before-enclitic '' = no enclitic
-    "I0": (("", ""),),
-    "I0E": (("", "="),),
-    "IA": (("ان", "ان"), ("ا", "ا")),
-    "IW": (("ون", "ون"), ("وا", "و")),
-    "IY": (("ين", "ين"), ("ي", "ي")),
-    "IN": (("ن", "ن"),),
+#   I0 bare, I0E + enclitic, IA dual ان/ا, IW masc plural ون/وا, IY 2fs ين/ي, IN fem plural ن,
+#   IJ the bare ending on a jussive short stem (لم ينف، لم يزر)
+# Mood: 'i' indicative (ان/ون/ين), 's' subjunctive/jussive (ا/وا/ي), 'b' both, 'j' jussive stem.
+_IV_SUFFIXES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    # class: ((surface, before-enclitic form, mood), ...) ; before-enclitic '' = no enclitic
+    "I0": (("", "", "b"),),
+    "I0E": (("", "=", "b"),),
+    "IA": (("ان", "ان", "i"), ("ا", "ا", "s")),
+    "IW": (("ون", "ون", "i"), ("وا", "و", "s")),
+    "IY": (("ين", "ين", "i"), ("ي", "ي", "s")),
+    "IN": (("ن", "ن", "b"),),
+    "IJ": (("", "", "j"),),
 }
+# Proclitics before the agreement prefix, and the moods they allow: سـ the indicative, لـ
+# (purpose) the subjunctive, و/ف alone any but the jussive short stem (the conjunction goes
+# on لم/لا, not on the verb), nothing at all any mood.  This keeps لندن from reading as
+# ل+ن+دن, ليبرمان as ل+ي+برم+ان and فيلق as ف+ي+لق.
+# (category kind, conjunctions, proclitic, features, moods)
+_IV_PROCLITICS = (
+    ("", ("",), "", {}, "ibsj"),
+    ("C", ("و", "ف"), "", {}, "ibs"),
+    ("F", ("", "و", "ف"), "س", {"prc1": "sa_fut"}, "ib"),
+    ("S", ("", "و", "ف"), "ل", {"prc1": "li_sub"}, "sb"),
+)
 # (agreement prefix, per, gen, num, suffix classes)
 _IV_CELLS = (
     ("ي", "3", "m", "s", ("I0", "I0E")),
@@ -255,7 +276,6 @@ _IV_CELLS = (
     ("ا", "1", "na", "s", ("I0", "I0E")),
     ("ن", "1", "na", "p", ("I0", "I0E")),
 )
-_IV_PROCLITICS = (("", {}), ("س", {"prc1": "sa_fut"}), ("ل", {"prc1": "li_sub"}))
 
 
 def _verb_affixes(db: _Db) -> None:
@@ -274,8 +294,8 @@ def _verb_affixes(db: _Db) -> None:
                 for enc, code in VERB_ENCLITICS:
                     db.suffix(base + enc, cat, {"diac": base + enc, **agr, "enc0": f"{code}_dobj"})
     for cls, forms in _IV_SUFFIXES.items():
-        cat = f"IVS_{cls}"
-        for suf, before_enc in forms:
+        for suf, before_enc, mood in forms:
+            cat = f"IVS_{cls}_{mood}"
             if before_enc != "=":
                 db.suffix(suf, cat, {**_d(suf), "sfx": suf or "-"})
             if before_enc:
@@ -285,9 +305,11 @@ def _verb_affixes(db: _Db) -> None:
                         base + enc, cat, {"diac": base + enc, "sfx": suf or "-", "enc0": f"{code}_dobj"}
                     )
     for agr_pfx, per, gen, num, classes in _IV_CELLS:
-        cat = f"IVP_{per}{gen}{num}"
-        for conj, cfeats in CONJ:
-            for pro, pfeats in _IV_PROCLITICS:
+        for kind, conjs, pro, pfeats, moods in _IV_PROCLITICS:
+            cat = f"IVP{kind}_{per}{gen}{num}"
+            for conj, cfeats in CONJ:
+                if conj not in conjs:
+                    continue
                 surface = conj + pro + agr_pfx
                 feats = {
                     "diac": surface,
@@ -299,8 +321,10 @@ def _verb_affixes(db: _Db) -> None:
                     "pfx": agr_pfx,
                 }
                 db.prefix(surface, cat, feats)
-        for cls in classes:
-            db.ac.add((cat, f"IVS_{cls}"))
+            for cls in (*classes, "IJ") if "I0" in classes else classes:
+                for _suf, _enc, mood in _IV_SUFFIXES[cls]:
+                    if mood in moods:
+                        db.ac.add((cat, f"IVS_{cls}_{mood}"))
 
 
 _FINAL_SHADDA_RE = re.compile("\u0651[\u064b-\u0650\u0652]*$")
@@ -359,9 +383,9 @@ def _imperfect_stems(imperfect: str, kind: str) -> list[tuple[str, str, tuple[st
     else:
         out.append((s, s, ("I0", "I0E", "IA", "IW", "IY", "IN")))
         if kind == "hollow" and len(s) >= 3 and s[-2] in "واي":  # jussive: لم يزر، لم يدن
-            out.append((s[:-2] + s[-1], s[:-2] + s[-1], ("I0",)))
+            out.append((s[:-2] + s[-1], s[:-2] + s[-1], ("IJ",)))
     if raw.endswith(("ى", "ي", "و")) and len(s) >= 3:  # jussive: لم ينف، لم يدع
-        out.append((s[:-1], s[:-1], ("I0",)))
+        out.append((s[:-1], s[:-1], ("IJ",)))
     return out
 
 
@@ -380,24 +404,26 @@ def _add_verb(db: _Db, lemma: str, imperfects: Sequence[str]) -> None:
             cat = "IV_" + ".".join(classes)
             db.stem(surface, cat, {"pos": "verb", "lex": lemma, "diac": base, "trig": "y", "asp": "i"})
             for _pfx, per, gen, num, _ in _IV_CELLS:
-                db.ab.add((f"IVP_{per}{gen}{num}", cat))
+                for kind, *_ in _IV_PROCLITICS:
+                    db.ab.add((f"IVP{kind}_{per}{gen}{num}", cat))
             for cls in classes:
-                db.bc.add((cat, f"IVS_{cls}"))
+                for _suf, _enc, mood in _IV_SUFFIXES[cls]:
+                    db.bc.add((cat, f"IVS_{cls}_{mood}"))
 
 
 # --------------------------------------------------------------------------- nouns
 # Noun suffix classes:
 #   S  bare ''          SA tanwin-alif ا (indefinite)     SE + enclitic (no article)
 #   SD dual ان/ين
-#   T  ة (folded ه)     TE ت + enclitic (no article)       TD dual تان/تين
+#   T  ة (or ه)         TE ت + enclitic (no article)       TD dual تان/تين
 _NOUN_SUFFIXES: dict[str, tuple[tuple[str, str, dict[str, str]], ...]] = {
     "S": (("", "-", {}),),
     "SA": (("ا", "-", {}),),
     "SD": (("ان", "ان", {"num": "d"}), ("ين", "ين", {"num": "d"})),
-    "T": (("ه", "ه", {}),),
+    "T": (("ة", "ة", {}), ("ه", "ة", {})),  # ه: ة written without its dots
     "TD": (("تان", "تان", {"num": "d"}), ("تين", "تين", {"num": "d"})),
 }
-_NOUN_ENC_CLASSES = {"SE": ("", "-"), "TE": ("ت", "ه")}  # class: (link before enclitic, sfx)
+_NOUN_ENC_CLASSES = {"SE": ("", "-"), "TE": ("ت", "ة")}  # class: (link before enclitic, sfx)
 _NO_ARTICLE = ("SA", "SE", "TE")
 
 
@@ -415,7 +441,7 @@ def _noun_affixes(db: _Db) -> None:
         for surface, sfx, feats in forms:
             db.suffix(surface, f"NS_{cls}", {**_d(surface), "sfx": sfx, **feats})
     for cls, (link, sfx) in _NOUN_ENC_CLASSES.items():
-        for enc, code in NOUN_ENCLITICS:
+        for enc, code in TAA_NOUN_ENCLITICS if link == "ت" else NOUN_ENCLITICS:
             db.suffix(link + enc, f"NS_{cls}", {"diac": link + enc, "sfx": sfx, "enc0": f"{code}_poss"})
     for cls in (*_NOUN_SUFFIXES, *_NOUN_ENC_CLASSES):
         db.ac.add(("NP", f"NS_{cls}"))
@@ -473,7 +499,7 @@ def _noun_forms(lemma: str, forms: Sequence[str]) -> list[tuple[str, str, str, s
         out.append((form, num, gen, "form"))
     # defective participles (ناف، داع) are written with ي once they take the article
     # (النافي، الداعي); the listed نافيا/نافية reveal it.
-    if any(fold(f) in (lf + "يا", lf + "يه") for f in forms):
+    if any(fold(f) in (lf + "يا", lf + "ية") for f in forms):
         out.append((lemma + "ي", "s", "m", "form"))
     return out
 
