@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,6 +22,8 @@ from hadath.extractor.text import Doc, fold
 ACTORS_TSV = DATA_DIR / "actors.tsv"
 PLACES_TSV = DATA_DIR / "places.tsv"
 
+# the codes the Event schema accepts (hadath_schemas.Actor.code); other rows stay uncoded
+_CODE_RE = re.compile(r"^(IGO|NGO)[A-Z]{2,6}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$")
 _COUNTRYISH = frozenset({"country", "demonym", "capital"})
 _COMMA = frozenset({",", "،"})
 
@@ -88,6 +91,8 @@ def actor_gazetteer() -> Gazetteer[ActorRow]:
             row = ActorRow(None, "none", None)
         elif code.startswith("*"):
             row = ActorRow(None, kind, code[1:])
+        elif not _CODE_RE.match(code):
+            row = ActorRow(None, "none", None)
         else:
             row = ActorRow(code, kind, None)
         items.append((form, row))
@@ -169,7 +174,88 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                 continue
             out.append(_mention(doc, m, row.code, row.kind))
             k += 1
-    return _merge_appositions(doc, out)
+    out = _merge_appositions(doc, out)
+    return _learn_names(doc, out)
+
+
+_NAME_MAX = 4
+_CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
+
+
+def _name_like(word: str) -> bool:
+    from hadath.extractor.cues import kinds_of  # local: cues imports this module's siblings
+    from hadath.extractor.triggers import head_readings
+
+    if not word or not word[0].isalpha() or word.isdigit():
+        return False
+    if word.startswith(("و", "بال", "لل", "فال", "كال")) or len(word) < 3:
+        return False
+    if kinds_of(word) & _CUE_STOP:
+        return False
+    return not head_readings(word)
+
+
+def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """Names introduced by a coded title ('وزير الخارجية الروسي، سيرغي لافروف،' ->
+    'سيرغي لافروف' and 'لافروف' = RUSGOV for the rest of THIS document)."""
+    toks = doc.tokens
+    starts = {m.tok_start for m in ms}
+    aliases: dict[tuple[str, ...], tuple[str, str]] = {}
+    extended: list[ActorMention] = []
+    for m in ms:
+        if not m.code or m.kind not in ("title",):
+            continue
+        sent_end = doc.sentences[toks[m.tok_start].sent].tok_end
+        j = m.tok_end
+        if j < sent_end and toks[j].norm in _COMMA:
+            j += 1
+        run: list[int] = []
+        while j < sent_end and len(run) <= _NAME_MAX and j not in starts and _name_like(toks[j].norm):
+            run.append(j)
+            j += 1
+        ends_ok = j >= sent_end or toks[j].is_punct or j in starts or not _name_like(toks[j].norm)
+        if not run or len(run) > _NAME_MAX or not ends_ok:
+            continue
+        words = tuple(toks[k].norm for k in run)
+        aliases.setdefault(words, (m.code, "person"))
+        if len(words) >= 2:
+            aliases.setdefault(words[-1:], (m.code, "person"))
+        # the name itself is part of this actor mention
+        m.tok_end = run[-1] + 1
+        m.end = toks[run[-1]].end
+        extended.append(m)
+    if not aliases:
+        return ms
+    covered = set()
+    for m in ms:
+        covered.update(range(m.tok_start, m.tok_end))
+    added: list[ActorMention] = []
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in aliases:
+        by_first.setdefault(words[0], []).append(words)
+    for i, tok in enumerate(toks):
+        if i in covered or tok.is_punct:
+            continue
+        w = tok.norm
+        pre = ""
+        cands = by_first.get(w)
+        if cands is None and len(w) > 3 and w[0] in "وفبل":
+            cands = by_first.get(w[1:])
+            pre = w[0]
+        if not cands:
+            continue
+        for words in sorted(cands, key=len, reverse=True):
+            n = len(words)
+            if all(i + k < len(toks) and toks[i + k].norm == words[k] for k in range(1, n)):
+                code, kind = aliases[words]
+                start = tok.start + (1 if pre else 0)
+                added.append(ActorMention(i, i + n, start, toks[i + n - 1].end, code, kind,
+                                          pre if pre in "بلك" and pre else "", pre in ("و", "ف")))
+                covered.update(range(i, i + n))
+                break
+    if not added:
+        return ms
+    return sorted(ms + added, key=lambda m: m.tok_start)
 
 
 def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:

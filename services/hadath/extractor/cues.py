@@ -3,7 +3,7 @@ purpose openers, joint-action words, argument-window stops and skips."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from hadath.extractor.gazetteer import DATA_DIR, read_tsv
 from hadath.extractor.lexicon import imperfect_forms, perfect_forms
@@ -31,3 +31,11 @@ def cues() -> dict[str, frozenset[str]]:
             if forms and forms != "-":
                 bucket.update(" ".join(fold(f).split()) for f in forms.split(",") if f.strip())
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=200_000)
+def kinds_of(word: str) -> frozenset[str]:
+    """Cue kinds of a folded word, also after a leading و/ف (memoised)."""
+    c = cues()
+    bare = word[1:] if len(word) > 2 and word[0] in "وف" else word
+    return frozenset(k for k, forms in c.items() if word in forms or bare in forms)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hadath.extractor.actors import ActorMention
-from hadath.extractor.cues import cues
+from hadath.extractor.cues import cues, kinds_of
 from hadath.extractor.morph import splits
 from hadath.extractor.text import Doc
 from hadath.extractor.triggers import TriggerMention, head_readings
@@ -21,6 +21,8 @@ _RIGHT_N = 8  # after a noun
 _LEFT_GAP = 3  # particles allowed between an SVO subject and its verb
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
+_RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
 
 
 @dataclass(slots=True)
@@ -31,10 +33,34 @@ class Group:
     actors: list[ActorMention]
     tok_start: int
     tok_end: int
+    links: list[str] = field(default_factory=list)  # 'و' or ',' between consecutive actors
 
     @property
     def coded(self) -> list[ActorMention]:
         return [a for a in self.actors if a.code]
+
+
+def _has_prep(word: str) -> bool:
+    """بالـ / للـ / لـ+ال: a noun carrying a preposition proclitic."""
+    w = word[1:] if word[:1] in "وف" and len(word) > 4 else word
+    return w.startswith("لل") or (w[:1] in "بلك" and w[1:3] == "ال")
+
+
+def _split_comma_lists(g: Group) -> list[Group]:
+    """'X، Y' is apposition or two arguments; only 'X، Y وZ' is a list."""
+    if "," not in g.links or g.links[-1] == "و":
+        return [g]
+    out: list[Group] = []
+    cur = Group(g.prep, [g.actors[0]], g.actors[0].tok_start, g.actors[0].tok_end)
+    for a, link in zip(g.actors[1:], g.links, strict=True):
+        if link == ",":
+            out.append(cur)
+            cur = Group(None, [a], a.tok_start, a.tok_end)
+        else:
+            cur.actors.append(a)
+            cur.tok_end = a.tok_end
+    out.append(cur)
+    return out
 
 
 @dataclass(slots=True)
@@ -50,6 +76,7 @@ class Candidate:
     attributed: ActorMention | None = None
     attributed_text: str | None = None
     sent: int = 0
+    explicit_source: bool = False
 
 
 def _word(tok_norm: str) -> str:
@@ -78,9 +105,7 @@ class SentenceView:
         return self.doc.tokens[i].norm
 
     def is_kind(self, i: int, kind: str) -> bool:
-        w = self.norm(i)
-        bucket = self.c.get(kind, frozenset())
-        return w in bucket or _word(w) in bucket
+        return kind in kinds_of(self.doc.tokens[i].norm)
 
     def prep_before(self, a: ActorMention) -> str | None:
         if a.prep:
@@ -110,17 +135,47 @@ class SentenceView:
                 between = [toks[j].norm for j in range(g.tok_end, a.tok_start)]
                 if (a.conj and not between) or between in (["و"], ["،"], [","], ["،", "و"], [",", "و"]):
                     coord = True
+                elif not between and a.kind == "demonym" and g.actors[-1].kind == "demonym":
+                    coord = True  # 'المشاورات الروسية الأمريكية'
             if coord:
                 out[-1].actors.append(a)
                 out[-1].tok_end = a.tok_end
+                out[-1].links.append("و" if (a.conj or "و" in between or not between) else ",")
                 continue
-            if prep is None and prev >= lo and prev != head:
-                w = toks[prev].norm
-                if not (toks[prev].is_punct or self.is_kind(prev, "SKIP") or w in ("و", "ان", "أن")
-                        or prev in self.actor_end or toks[prev].norm.isdigit()):
+            if prep is None and prev >= lo and prev != head and not self._transparent(prev):
+                if a.kind == "demonym":
+                    prep = self._np_prep(a, lo, head)
+                elif not (prev == head + 1 and not toks[prev].is_punct and not self.is_kind(prev, "PREP")
+                          and not self.is_kind(prev, "LOC") and not _has_prep(toks[prev].norm)):
+                    # 'اقترحت إدارة أوباما': the construct right after the verb is its subject
                     prep = "gen"
             out.append(Group(prep, [a], a.tok_start, a.tok_end))
-        return out
+        return [g2 for g in out for g2 in _split_comma_lists(g)]
+
+    def _transparent(self, j: int) -> bool:
+        """Tokens that may stand between a predicate and its argument."""
+        tok = self.doc.tokens[j]
+        return (tok.is_punct or self.is_kind(j, "SKIP") or tok.norm in ("و", "ان", "أن")
+                or j in self.actor_end or tok.norm.isdigit())
+
+    def _np_prep(self, a: ActorMention, lo: int, head: int) -> str | None:
+        """A demonym adjective ('رجل الدين العراقي', 'لمواقع عسكرية سورية') stands for
+        the noun phrase it modifies: that phrase's preposition, if any."""
+        j = a.tok_start - 1
+        steps = 0
+        while j >= lo and j != head and steps < 3:
+            tok = self.doc.tokens[j]
+            if tok.is_punct or j in self.actor_end:
+                return None
+            w = tok.norm
+            if self.is_kind(j, "PREP") or self.is_kind(j, "LOC"):
+                return "في" if self.is_kind(j, "LOC") else _word(w)
+            for pre in ("بال", "لل", "وبال", "وللل", "كال"):
+                if w.startswith(pre) and len(w) > len(pre) + 2:
+                    return "ل" if "لل" in pre else pre.lstrip("و")[0]
+            j -= 1
+            steps += 1
+        return None
 
     def right_limit(self, t: TriggerMention, verbs: set[int]) -> int:
         width = _RIGHT_V if t.is_verb else _RIGHT_N
@@ -131,6 +186,34 @@ class SentenceView:
             if self.norm(i) in (":", "؛", ";"):
                 return i
         return hi
+
+    def relative_antecedent(self, t: TriggerMention) -> Group | bool | None:
+        """'موسكو، التي نفت' -> موسكو. Returns False when the verb does not open a relative
+        clause, None when it does but the antecedent is not an actor."""
+        j = t.tok - 1
+        while j >= self.start and (self.is_kind(j, "NEG") or self.is_kind(j, "FUT") or self.norm(j) == "قد"):
+            j -= 1
+        if j < self.start or self.norm(j) not in _RELATIVES:
+            return False
+        k = j - 1
+        if k >= self.start and self.norm(k) in _COMMA:
+            k -= 1
+        if k in self.actor_end:
+            a = self.actor_end[k]
+            if self._resumptive(t):
+                return None  # 'منبج، التي هددت تركيا بشن عملية ضدها': the antecedent is the object
+            return Group(None, [a], a.tok_start, a.tok_end)
+        return None
+
+    def _resumptive(self, t: TriggerMention) -> bool:
+        """A pronoun after the verb that refers back to the relative's antecedent."""
+        if t.split.enclitic in ("ه", "ها", "هم"):
+            return True
+        for i in range(t.tok_end, min(self.end, t.tok_end + 8)):
+            for sp in splits(self.norm(i)):
+                if sp.enclitic in ("ه", "ها", "هم") and sp.stem in _PREP_STEMS:
+                    return True
+        return False
 
     def left_subject(self, t: TriggerMention, max_gap: int = _LEFT_GAP) -> Group | None:
         """SVO: an actor group right before the verb (only particles in between)."""
@@ -147,8 +230,15 @@ class SentenceView:
         if j < self.start:
             return None
         a = self.actor_end[j]
-        if self.prep_before(a) not in (None,):
-            return None
+        p = self.prep_before(a)
+        if p is not None:
+            # 'سفير الكويت لدى الأمم المتحدة يدين': hop over one PP to its head noun
+            k = a.tok_start - (0 if a.prep else 1) - 1
+            hop = k in self.actor_end and self.prep_before(self.actor_end[k]) is None
+            if p in ("لدى", "في", "ب", "من") and hop:
+                a = self.actor_end[k]
+            else:
+                return None
         grp = Group(None, [a], a.tok_start, a.tok_end)
         # coordination to the left: 'موسكو وواشنطن تدرسان'
         while True:
@@ -257,7 +347,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             subj = _subject_of(sv, fake, verbs) if fake else None
             sp = subj.coded[0] if subj and subj.coded else None
             if sp is None and subj is None:
-                sp = last_speaker
+                earlier = [x for j, x in says if j < i and x is not None]
+                sp = earlier[-1] if earlier else last_speaker
             says.append((i, sp))
             if sp is not None and sv.is_kind(i, "SAY"):
                 last_speaker = sp
@@ -269,7 +360,7 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 continue
             cand.sent = sent.i
             out.append(cand)
-            if t.is_verb:
+            if t.is_verb or cand.explicit_source:
                 subj_at[t.tok] = list(cand.source)
         # content of a denial / opinion: not standalone
         for cand in out:
@@ -278,13 +369,16 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             for other in out:
                 if other.sent != sent.i or other is cand:
                     continue
-                lim = sv.right_limit(other.trig, set())
-                if other.type == "DENY" and other.trig.tok < cand.trig.tok <= lim:
+                if other.type != "DENY" or not other.trig.tok < cand.trig.tok:
+                    continue
+                lim = next((k for k in range(other.trig.tok_end, sv.end) if sv.is_kind(k, "CLAUSE")), sv.end)
+                if cand.trig.tok < lim:
                     cand.standalone = False
         for i, _sp in says:
             if sv.is_kind(i, "OPINION"):
+                scope_end = next((k for k in range(i + 1, sv.end) if sv.is_kind(k, "CLAUSE")), sv.end)
                 for cand in out:
-                    if cand.sent == sent.i and cand.trig.tok > i and not cand.trig.is_verb:
+                    if cand.sent == sent.i and i < cand.trig.tok < scope_end and not cand.trig.is_verb:
                         cand.standalone = False
     del c
     return out
@@ -297,8 +391,45 @@ def _pseudo_trigger(doc: Doc, i: int) -> TriggerMention | None:
 
     tok = doc.tokens[i]
     entry = TriggerEntry("", "V", "SAY", "000", "", 0.0, (), (), False, False, False, (), "")
-    return TriggerMention(i, i + 1, tok.start, tok.end, tok.end, Form(entry, "perf", None),
-                          Split("", "", False, False, tok.norm, ""))
+    return TriggerMention(
+        i,
+        i + 1,
+        tok.start,
+        tok.end,
+        tok.end,
+        Form(entry, "perf", None),
+        Split("", "", False, False, tok.norm, ""),
+    )
+
+
+def _light_verb_subject(sv: SentenceView, t: TriggerMention, verbs: set[int]) -> Group | bool | None:
+    """Subject of a support verb governing a nominal trigger: 'وجهت روسيا تحذيرا',
+    'بومبيو يجدد إدانة', 'أعرب X عن استعداده'. False = no support verb."""
+    j = t.tok - 1
+    # VSO: light verb, actor, noun
+    if j in sv.actor_end:
+        a = sv.actor_end[j]
+        k = a.tok_start - 1
+        while (k >= sv.start and sv.norm(k) in _COMMA | {"،"}) or (k >= sv.start and sv.is_kind(k, "SKIP")):
+            k -= 1
+        if k >= sv.start and sv.is_kind(k, "LIGHT") and sv.prep_before(a) is None:
+            return Group(None, [a], a.tok_start, a.tok_end)
+    # SVO / pro-drop: light verb right before the noun (maybe with عن)
+    k = j
+    if k >= sv.start and sv.norm(k) in ("عن",):
+        k -= 1
+    if k >= sv.start and sv.is_kind(k, "LIGHT"):
+        fake = _pseudo_trigger(sv.doc, k)
+        if fake is not None:
+            left = sv.left_subject(fake)
+            if left is not None:
+                return left
+            hi = sv.right_limit(fake, verbs)
+            for g in sv.groups(k + 1, hi, k):
+                if g.prep is None and g.tok_start < t.tok:
+                    return g
+        return None
+    return False
 
 
 def _attach(
@@ -314,39 +445,67 @@ def _attach(
     etype = e.type
     if e.joint_split and _joint(sv, t):
         etype = "PROPOSE"
+    symmetric = e.symmetric
+    if not t.is_verb and any(sv.is_kind(k, "SYMNOUN") for k in range(max(sv.start, t.tok - 6), t.tok)):
+        symmetric = True  # 'تتبادل أمريكا وروسيا الاتهامات'
     hi = sv.right_limit(t, verbs)
     groups = sv.groups(t.tok_end, hi, t.tok_end - 1)
     source: list[ActorMention] = []
     target: list[ActorMention] = []
     used: set[int] = set()
     filled: set[str] = set()
+    no_fallback = False
 
     subj: Group | None = None
     obj: Group | None = None
     bare = [g for g in groups if g.prep is None]
     if t.is_verb:
-        left = sv.left_subject(t)
-        if left is not None:
+        rel = sv.relative_antecedent(t)
+        left = sv.left_subject(t) if rel is False else rel
+        if rel is not False:
+            subj = rel  # may be None: the antecedent is not an actor
+            no_fallback = rel is None
+            obj = bare[0] if bare and rel is not None else None
+            if rel is None and bare:
+                subj, obj = bare[0], (bare[1] if len(bare) > 1 else None)
+        elif left is not None:
             subj = left
             obj = bare[0] if bare else None
         elif bare:
             subj = bare[0]
             obj = bare[1] if len(bare) > 1 and not t.split.enclitic else None
     else:
-        left = sv.left_subject(t, max_gap=0)
+        outer = _light_verb_subject(sv, t, verbs)
         near = [g for g in bare if g.tok_start - t.tok_end <= 1]
-        if near:
-            if e.slots[:1] == ("obj",) and not e.symmetric:
-                obj = near[0]
-                subj = left
+        gen = near[0] if near else None
+        adjacent_left = sv.left_subject(t, max_gap=0) if outer is False else None
+        if isinstance(outer, Group) or adjacent_left is not None:
+            subj = outer if isinstance(outer, Group) else adjacent_left
+            if gen is not None and not symmetric:
+                if all(a.kind == "demonym" for a in gen.actors) and subj is None:
+                    subj = gen
+                else:
+                    obj = gen
+            elif gen is not None:
+                obj = gen
+        elif gen is not None:
+            # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
+            # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj
+            adjective = gen.tok_start == t.tok_end and all(a.kind == "demonym" for a in gen.actors)
+            if e.slots[:1] == ("obj",) and not symmetric and not adjective:
+                obj = gen
             else:
-                subj = near[0]
-                obj = None
-        elif left is not None and e.pos == "N" and e.type in ("PROPOSE",):
-            subj = left
+                subj = gen
+        if e.type == "ATTACK":
+            no_fallback = True  # an attack's agent is never the speaker by default
     if subj is not None:
         source = list(subj.actors)
         used.add(id(subj))
+    if obj is not None and "obj" not in e.slots and not symmetric and not t.is_verb:
+        # nominal trigger whose frame has no obj slot: the genitive is the target
+        target.extend(obj.actors)
+        used.add(id(obj))
+        filled.add("obj")
     # target slots
     for slot in e.slots:
         if slot == "obj":
@@ -356,7 +515,7 @@ def _attach(
                 filled.add("obj")
         elif slot == "any":
             for g in groups:
-                if id(g) not in used and g.prep != "في":
+                if id(g) not in used and g.prep in (None, "gen"):
                     target.extend(g.actors)
                     used.add(id(g))
                     filled.add("any")
@@ -367,13 +526,22 @@ def _attach(
                     used.add(id(g))
                     filled.add(slot)
                     break
-    for req in e.required:
-        if req not in filled:
-            return None
-    explicit_pair = any(g.prep in ("مع", "بين") for g in groups if id(g) in used)
+    if e.type == "ATTACK" and not target:
+        for g in groups:
+            if id(g) not in used and g.prep == "في" and any(a.kind == "country" for a in g.actors):
+                target.extend(a for a in g.actors if a.kind == "country")
+                used.add(id(g))
+                break
+    if e.required and not any(r in filled for r in e.required):
+        return None
+    if symmetric:
+        for g in groups:
+            if id(g) not in used and g.prep in ("مع", "بين"):
+                target.extend(g.actors)
+                used.add(id(g))
     # source fallbacks: first person -> speaker; pro-drop / participle -> subject of the
     # nearest preceding verb in the sentence
-    if not any(a.code for a in source):
+    if not any(a.code for a in source) and not no_fallback:
         fallback: list[ActorMention] = []
         if t.form.person == "1" or (t.split.enclitic == "نا" and not t.is_verb):
             sp = _speaker_before(says, t.tok) or last_speaker
@@ -385,11 +553,15 @@ def _attach(
         if fallback and subj is None:
             source = [a for a in fallback if a]
     attributed = _speaker_before(says, t.tok)
-    cand = Candidate(t, etype, mode, strong, symmetric=e.symmetric, attributed=attributed)
-    if e.symmetric:
-        parts = source + target
-        cand.source = _dedup(parts)
-        if e.needs_two and len({a.key for a in cand.source if a.key}) < 2 and not explicit_pair:
+    cand = Candidate(t, etype, mode, strong, symmetric=symmetric, attributed=attributed,
+                     explicit_source=subj is not None and bool(subj.coded))
+    if symmetric:
+        parts = _dedup(source + target)
+        cand.source = parts
+        keys = {a.key for a in parts if a.key}
+        uncoded_partner = any(not a.code for a in parts)
+        first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
+        if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person))):
             return None
     else:
         cand.source = _dedup(source)

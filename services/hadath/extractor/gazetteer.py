@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -33,7 +33,7 @@ def _form_tokens(form: str) -> tuple[str, ...]:
     return tuple(f[s:e] for s, e in tokenize(f))
 
 
-@cache
+@lru_cache(maxsize=200_000)
 def _first_token_keys(word: str) -> tuple[tuple[str, int], ...]:
     """Ways the first word of a name can appear after stripping proclitics:
     (key, number of proclitic characters)."""
@@ -73,13 +73,21 @@ class Gazetteer(Generic[T]):
         for lst in self._index.values():
             lst.sort(key=lambda x: -len(x[0]))
         self.size = sum(len(v) for v in self._index.values())
+        self._keys_cache: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def _keys(self, word: str) -> tuple[tuple[str, int], ...]:
+        """First-word keys of ``word`` that start some entry (memoised per word)."""
+        got = self._keys_cache.get(word)
+        if got is None:
+            got = tuple(kp for kp in _first_token_keys(word) if kp[0] in self._index)
+            if len(self._keys_cache) < 500_000:
+                self._keys_cache[word] = got
+        return got
 
     def match_at(self, tokens: Sequence[Token], i: int, limit: int) -> Match[T] | None:
         best: Match[T] | None = None
-        for key, pre in _first_token_keys(tokens[i].norm):
-            cands = self._index.get(key)
-            if not cands:
-                continue
+        for key, pre in self._keys(tokens[i].norm):
+            cands = self._index[key]
             for toks, payload in cands:
                 n = len(toks)
                 if i + n > limit:

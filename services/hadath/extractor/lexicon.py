@@ -77,15 +77,40 @@ def perfect_forms(lemma: str) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = [(p, None)]
     if p.endswith("ي") and len(p) > 2:  # defective in ى: نفى، التقى، أبدى
         b = p[:-1]
-        out += [(b + "ت", None), (b + "وا", None), (b + "و", None), (b + "يا", None), (b + "تا", None),
-                (b + "ين", None), (b + "ينا", "1"), (b + "يت", None), (b + "يتم", None)]
+        out += [
+            (b + "ت", None),
+            (b + "وا", None),
+            (b + "و", None),
+            (b + "يا", None),
+            (b + "تا", None),
+            (b + "ين", None),
+            (b + "ينا", "1"),
+            (b + "يت", None),
+            (b + "يتم", None),
+        ]
     elif p.endswith("ا") and len(p) > 2:  # defective in ا: دعا
         b = p[:-1]
-        out += [(b + "ت", None), (b + "وا", None), (b + "و", None), (b + "تا", None), (b + "ون", None),
-                (b + "ونا", "1"), (b + "وت", None), (b + "وتم", None)]
+        out += [
+            (b + "ت", None),
+            (b + "وا", None),
+            (b + "و", None),
+            (b + "تا", None),
+            (b + "ون", None),
+            (b + "ونا", "1"),
+            (b + "وت", None),
+            (b + "وتم", None),
+        ]
     else:
-        out += [(p + "ت", None), (p + "وا", None), (p + "و", None), (p + "ا", None), (p + "تا", None),
-                (p + "ن", None), (p + "نا", "1"), (p + "تم", None)]
+        out += [
+            (p + "ت", None),
+            (p + "وا", None),
+            (p + "و", None),
+            (p + "ا", None),
+            (p + "تا", None),
+            (p + "ن", None),
+            (p + "نا", "1"),
+            (p + "تم", None),
+        ]
         if len(p) == 3 and p[1] == "ا":  # hollow: زار -> زرت، زرنا
             out += [(p[0] + p[2] + "ت", None), (p[0] + p[2] + "نا", "1")]
         if len(p) == 4 and p[0] == "ا" and p[2] == "ا":  # أدان -> أدنت، أدنا
@@ -101,11 +126,26 @@ def imperfect_forms(form3ms: str) -> list[tuple[str, str | None, str]]:
     bases = []
     if stem.endswith(("ي", "و")) and len(stem) > 2:  # defective: ينفي، يدعو، يلتقي
         s = stem[:-1]
-        bases = [(stem, "imperf"), (s + "ون", "imperf"), (s + "وا", "imperf"), (s + "و", "imperf"),
-                 (stem + "ان", "imperf"), (s + "ين", "imperf"), (stem + "ن", "imperf"), (s, "juss")]
+        bases = [
+            (stem, "imperf"),
+            (s + "ون", "imperf"),
+            (s + "وا", "imperf"),
+            (s + "و", "imperf"),
+            (stem + "ان", "imperf"),
+            (s + "ين", "imperf"),
+            (stem + "ن", "imperf"),
+            (s, "juss"),
+        ]
     else:
-        bases = [(stem, "imperf"), (stem + "ون", "imperf"), (stem + "وا", "imperf"), (stem + "و", "imperf"),
-                 (stem + "ان", "imperf"), (stem + "ين", "imperf"), (stem + "ن", "imperf")]
+        bases = [
+            (stem, "imperf"),
+            (stem + "ون", "imperf"),
+            (stem + "وا", "imperf"),
+            (stem + "و", "imperf"),
+            (stem + "ان", "imperf"),
+            (stem + "ين", "imperf"),
+            (stem + "ن", "imperf"),
+        ]
         if len(stem) == 3 and stem[1] in "وي":  # hollow: يزور -> jussive يزر
             bases.append((stem[0] + stem[2], "juss"))
     for b, asp in bases:
@@ -178,8 +218,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         slots, required, sym, two, joint = _parse_frame(frame)
         words = lemma.split()
         rest = tuple(b for b in (_rest_base(w) for w in words[1:]) if b)
-        entry = TriggerEntry(lemma, pos, etype, cameo, plover, float(gold), slots, required, sym, two, joint,
-                             rest, note)
+        entry = TriggerEntry(
+            lemma, pos, etype, cameo, plover, float(gold), slots, required, sym, two, joint, rest, note
+        )
         entries.append(entry)
         for b in rest:
             rest_forms[b] = frozenset(noun_forms(b, []))

@@ -65,7 +65,7 @@ def _compatible_sets(a: set[str], b: set[str]) -> bool:
 
 
 def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
-    if cl.type != c.type:
+    if cl.type != c.type or cl.head.symmetric != c.symmetric:
         return False
     if c.symmetric:
         ok = _compatible_sets(cl.keys("source") | cl.keys("target"), _keys(c.source) | _keys(c.target))
@@ -114,11 +114,12 @@ def _span(doc: Doc, start: int, end: int) -> Span:
 
 
 def _actor(doc: Doc, a: ActorMention) -> Actor:
-    return Actor(text=doc.text[a.start:a.end], code=a.code or "", start=a.start, end=a.end)
+    return Actor(text=doc.text[a.start : a.end], code=a.code or "", start=a.start, end=a.end)
 
 
-def _event_id(article_id: str, etype: str, src: list[str], tgt: list[str], symmetric: bool,
-              date: str | None) -> str:
+def _event_id(
+    article_id: str, etype: str, src: list[str], tgt: list[str], symmetric: bool, date: str | None
+) -> str:
     if symmetric:
         roles = "P:" + ",".join(sorted(set(src) | set(tgt)))
     else:
@@ -149,8 +150,9 @@ def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMentio
     return best
 
 
-def _date_for(doc: Doc, c: Candidate, found: list[dates_mod.DateMention], published_at: datetime | None,
-              mode: str) -> EventDate | None:
+def _date_for(
+    doc: Doc, c: Candidate, found: list[dates_mod.DateMention], published_at: datetime | None, mode: str
+) -> EventDate | None:
     sent = doc.sentences[c.sent]
     cands = [m for m in found if sent.start <= m.start < sent.end]
     if not cands:
@@ -176,8 +178,13 @@ def _confidence(cl: Cluster, src: list, tgt: list) -> float:
     return round(min(conf, 0.95), 2)
 
 
-def build(doc: Doc, article: Article, clusters: list[Cluster], places: list[PlaceMention],
-          found_dates: list[dates_mod.DateMention]) -> list[Event]:
+def build(
+    doc: Doc,
+    article: Article,
+    clusters: list[Cluster],
+    places: list[PlaceMention],
+    found_dates: list[dates_mod.DateMention],
+) -> list[Event]:
     from hadath.extractor.lexicon import load_lexicon  # noqa: F401  (lexicon already loaded)
 
     events: list[Event] = []
@@ -197,8 +204,16 @@ def build(doc: Doc, article: Article, clusters: list[Cluster], places: list[Plac
         place = _location(doc, head, places)
         if cl.type == "ATTACK" and not tgt and place is not None and place.place.country:
             # ATTACK target = the country of the place struck when only a place is named
-            pa = ActorMention(place.tok_start, place.tok_end, place.start, place.end, place.place.country,
-                              "place", "", False)
+            pa = ActorMention(
+                place.tok_start,
+                place.tok_end,
+                place.start,
+                place.end,
+                place.place.country,
+                "place",
+                "",
+                False,
+            )
             tgt = [pa]
         if not src and not tgt:
             continue  # an event needs at least one identifiable (coded) actor
@@ -232,11 +247,16 @@ def build(doc: Doc, article: Article, clusters: list[Cluster], places: list[Plac
                 mentions=[_span(doc, s, t) for s, t in spans],
                 source=[_actor(doc, a) for a in src],
                 target=[_actor(doc, a) for a in tgt],
-                location=Location(text=doc.text[place.start:place.end], name=place.place.name or None,
-                                  country=place.place.country) if place else None,
+                location=Location(
+                    text=doc.text[place.start : place.end],
+                    name=place.place.name or None,
+                    country=place.place.country,
+                )
+                if place
+                else None,
                 date=date,
-                attributed_to=Attribution(text=doc.text[att.start:att.end], code=att.code) if att else None,
-                sentence=doc.text[sent.start:sent.end].strip()[:MAX_SENTENCE_CHARS],
+                attributed_to=Attribution(text=doc.text[att.start : att.end], code=att.code) if att else None,
+                sentence=doc.text[sent.start : sent.end].strip()[:MAX_SENTENCE_CHARS],
                 confidence=_confidence(cl, src, tgt),
                 extractor=EXTRACTOR_VERSION,
             )

@@ -8,6 +8,7 @@ character remembers the index of the original character it came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,8 +38,7 @@ __all__ = [
 # Invisible format characters that only steer rendering (RTL/LTR marks, embeddings,
 # isolates, ZWJ/ZWNJ, BOM, soft hyphen): dropped from the folded text.
 _INVISIBLE = frozenset(
-    "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2066\u2067\u2068\u2069\ufeff"
+    "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 )
 _TATWEEL = "\u0640"
 # Combining hamza/madda (U+0653-U+0655) left over after per-character NFKC: alef folding
@@ -109,29 +109,65 @@ class Doc:
         return start, end
 
 
+# Precomputed fold tables over the blocks Arabic news text uses. Characters outside these
+# ranges go through ``fold_char`` one by one (rare: emoji, CJK, ...).
+_RANGES = ((0x0000, 0x0700), (0x0750, 0x0900), (0x2000, 0x2070), (0xFB50, 0xFF00))
+
+
+def _build_tables() -> tuple[dict[int, str], str]:
+    one_to_one: dict[int, str] = {}
+    special: list[str] = []
+    for lo, hi in _RANGES:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            f = fold_char(ch)
+            if f == ch:
+                continue
+            if len(f) == 1:
+                one_to_one[cp] = f
+            else:
+                special.append(ch)
+    return one_to_one, "".join(special)
+
+
+_ONE_TO_ONE, _SPECIAL_CHARS = _build_tables()
+
+
+def _class(chars: str) -> str:
+    """A regex character-class body listing ``chars`` as escapes."""
+    return "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in chars)
+
+
+_OUTSIDE = "".join(f"\\u{lo:04x}-\\u{hi - 1:04x}" for lo, hi in _RANGES)
+_SPECIAL_RE = re.compile(f"[{_class(_SPECIAL_CHARS)}]|[^{_OUTSIDE}]")
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` and return (folded text, map folded index -> original index).
 
     The map has one extra trailing entry (len(text)) so that an exclusive end
-    offset can be mapped too.
+    offset can be mapped too. One-to-one folds keep offsets, so only characters
+    that vanish (diacritics, tatweel, direction marks) or expand (ligatures) need
+    the per-segment map; text without them takes a single ``str.translate``.
     """
+    if _SPECIAL_RE.search(text) is None:
+        return text.translate(_ONE_TO_ONE), list(range(len(text) + 1))
     out: list[str] = []
     idx: list[int] = []
-    for i, ch in enumerate(text):
-        if "\u0621" <= ch <= "\u063a" or "\u0641" <= ch <= "\u064a" or ch == " ":
-            # fast path: plain Arabic letters except alef variants / maksura / teh marbuta
-            if ch in "أإآىة":
-                f = fold_char(ch)
-                out.append(f)
-                idx.append(i)
-            else:
-                out.append(ch)
-                idx.append(i)
-            continue
-        f = fold_char(ch)
-        for c in f:
-            out.append(c)
-            idx.append(i)
+    pos = 0
+    for m in _SPECIAL_RE.finditer(text):
+        i = m.start()
+        if i > pos:
+            out.append(text[pos:i].translate(_ONE_TO_ONE))
+            idx.extend(range(pos, i))
+        f = fold_char(text[i])
+        if f:
+            out.append(f)
+            idx.extend([i] * len(f))
+        pos = i + 1
+    if pos < len(text):
+        out.append(text[pos:].translate(_ONE_TO_ONE))
+        idx.extend(range(pos, len(text)))
     idx.append(len(text))
     return "".join(out), idx
 
@@ -172,6 +208,8 @@ def split_sentences(norm: str) -> list[tuple[int, int]]:
 
 
 _PUNCT = UNICODE_PUNCT_SYMBOL_CHARSET
+_WORD_RE = re.compile(r"\S+")
+_PLAIN_RE = re.compile(r"[\u0621-\u064aA-Za-z0-9]+")
 
 
 def tokenize(norm: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -180,21 +218,20 @@ def tokenize(norm: str, start: int = 0, end: int | None = None) -> list[tuple[in
     its own token) but keeping offsets."""
     end = len(norm) if end is None else end
     spans: list[tuple[int, int]] = []
-    i = start
-    while i < end:
-        ch = norm[i]
-        if ch.isspace():
-            i += 1
+    for m in _WORD_RE.finditer(norm, start, end):
+        ws, we = m.span()
+        if _PLAIN_RE.fullmatch(norm, ws, we):
+            spans.append((ws, we))
             continue
-        if ch in _PUNCT:
-            spans.append((i, i + 1))
-            i += 1
-            continue
-        j = i + 1
-        while j < end and not norm[j].isspace() and norm[j] not in _PUNCT:
-            j += 1
-        spans.append((i, j))
-        i = j
+        cur = ws
+        for k in range(ws, we):
+            if norm[k] in _PUNCT:
+                if k > cur:
+                    spans.append((cur, k))
+                spans.append((k, k + 1))
+                cur = k + 1
+        if cur < we:
+            spans.append((cur, we))
     return spans
 
 

@@ -11,7 +11,7 @@ from hadath.extractor.morph import Split, splits
 from hadath.extractor.text import Doc, Token
 
 # how far (in tokens) each further word of a multiword trigger may be from the previous one
-_MW_GAP = 3
+_MW_GAP = 4
 
 
 @dataclass(slots=True)
@@ -100,7 +100,11 @@ def find_triggers(doc: Doc) -> list[TriggerMention]:
                 continue
             best: TriggerMention | None = None
             best_len = 0
+            # folding merged teh marbuta into heh: 'وزارة' must not read as و+زار+ه
+            tm = doc.text[tok.end - 1 : tok.end] == "ة"
             for form, sp in head_readings(tok.norm):
+                if tm and sp.enclitic.endswith("ه"):
+                    continue
                 rest = form.entry.rest
                 if rest:
                     j = _match_rest(toks, i, sent.tok_end, rest)
@@ -110,8 +114,11 @@ def find_triggers(doc: Doc) -> list[TriggerMention]:
                     j = i + 1
                 n = j - i
                 score = (n, form.entry.pos == "V" and not sp.prep, -len(sp.conj + sp.prep))
-                if best is None or score > (best_len, best.is_verb and not best.split.prep,
-                                            -len(best.split.conj + best.split.prep)):
+                if best is None or score > (
+                    best_len,
+                    best.is_verb and not best.split.prep,
+                    -len(best.split.conj + best.split.prep),
+                ):
                     best = TriggerMention(i, j, tok.start, toks[j - 1].end, tok.end, form, sp)
                     best_len = n
             if best is not None:
