@@ -348,15 +348,28 @@ def test_shipped_db_is_in_sync_with_triggers_tsv() -> None:
 
 def test_every_shipped_lexicon_word_analyses_to_its_lemma() -> None:
     m = Morphology.default()
+    function_words = {fold(fw.form) for fw in mb.read_function_words()}
     missing = []
     for e in mb.read_triggers():
         words = [e.lemma, *e.forms]
         if e.pos == "V":
-            words += [f"و{e.lemma}", f"س{e.forms[0]}" if e.forms else e.lemma]
-        else:
-            words += [f"وال{e.lemma}"] if fold(e.lemma) != "علي" else []
+            words += [f"و{e.lemma}", *(f"وس{f}" for f in e.forms)]
+        elif fold(e.lemma) not in function_words and not fold(e.lemma).startswith("ال"):
+            words += [f"وال{e.lemma}", f"ب{e.lemma}"]
         missing += [(e.lemma, w) for w in words if e.lemma not in m.lemmas(w)]
     assert not missing
+
+
+def test_rows_the_generator_cannot_inflect_are_skipped_and_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "triggers.tsv"
+    bad.write_text(
+        "G7\tN\t-\tMEET\nقمة\tX\t-\tMEET\nاتهم\tV\tتتهم,يتهم\tACCUSE\nنفى\tV\tينفي\tDENY\n",
+        encoding="utf-8",
+    )
+    problems: list[str] = []
+    entries = mb.read_triggers(bad, problems)
+    assert [(e.lemma, e.forms) for e in entries] == [("اتهم", ("يتهم",)), ("نفى", ("ينفي",))]
+    assert len(problems) == 3 and "G7" in problems[0] and "تتهم" in problems[2]
 
 
 def test_local_catalogue_prevents_any_download(tmp_path: Path) -> None:
@@ -382,3 +395,14 @@ def test_local_catalogue_prevents_any_download(tmp_path: Path) -> None:
     assert [p for p in tmp_path.rglob("*") if not p.is_dir()] == []
     catalogue = json.loads((mb.MORPH_DIR / "camel_data" / "catalogue.json").read_text())
     assert catalogue["packages"] == {} and catalogue["components"] == {}
+
+
+def test_build_cli_writes_then_checks(tmp_path: Path) -> None:
+    out = tmp_path / "x.db"
+    assert mb.main(["--out", str(out), "--check"]) == 1  # missing = stale
+    assert mb.main(["--out", str(out)]) == 0
+    assert mb.main(["--out", str(out), "--check"]) == 0
+    out.write_text(out.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert mb.main(["--out", str(out), "--check"]) == 1
+    assert mb.main(["--out", str(out)]) == 0
+    assert Morphology(out).analyze("وفيها")  # the file the CLI wrote loads in camel-tools

@@ -581,37 +581,49 @@ def _tsv_rows(path: Path) -> Iterable[tuple[int, list[str]]]:
             yield lineno, [c.strip() for c in line.rstrip("\n").split("\t")]
 
 
-def read_triggers(path: Path = TRIGGERS_PATH) -> list[LexEntry]:
+def read_triggers(path: Path = TRIGGERS_PATH, problems: list[str] | None = None) -> list[LexEntry]:
     """Unique (lemma, pos) lexicon words of triggers.tsv.
 
     Multiword triggers (أبدى استعداده، اتصال هاتفي) contribute their FIRST word, the one that
     inflects; the extractor checks the following words itself.  Repeated senses merge.
+    Rows or forms the generator cannot inflect (not Arabic, imperfect not in يـ, unknown pos)
+    are skipped and described in ``problems`` rather than failing the whole build: the
+    lexicon belongs to another module and must stay editable.
     """
+    problems = problems if problems is not None else []
     merged: dict[tuple[str, str], list[str]] = {}
     for lineno, cols in _tsv_rows(path):
+        where = f"{path.name}:{lineno}"
         if len(cols) < 3:
-            raise ValueError(f"{path}:{lineno}: expected at least lemma, pos, forms")
+            problems.append(f"{where}: skipped, expected at least lemma, pos, forms")
+            continue
         phrase, pos, forms = cols[0], cols[1].upper(), cols[2]
         if phrase.lower() == "lemma":
             continue  # header row
-        if pos not in ("V", "N"):
-            raise ValueError(f"{path}:{lineno}: pos must be V or N, got {cols[1]!r}")
-        lemma = _first_word(phrase, path, lineno)
+        lemma = _first_word(phrase)
+        if pos not in ("V", "N") or lemma is None:
+            problems.append(f"{where}: skipped {phrase!r} (pos {cols[1]!r}): not a V/N Arabic word")
+            continue
         items = merged.setdefault((lemma, pos), [])
         for form in forms.split(","):
             if form.strip() in ("", "-"):
                 continue
-            word = _first_word(form, path, lineno)
-            if word not in items:
+            word = _first_word(form)
+            if word is None or (pos == "V" and not _is_imperfect_3ms(word)):
+                problems.append(f"{where}: skipped form {form.strip()!r} of {lemma}")
+            elif word not in items:
                 items.append(word)
     return [LexEntry(lemma, pos, tuple(forms)) for (lemma, pos), forms in merged.items()]
 
 
-def _first_word(phrase: str, path: Path, lineno: int) -> str:
+def _first_word(phrase: str) -> str | None:
     words = phrase.split()
-    if not words or not _is_arabic_word(words[0]):
-        raise ValueError(f"{path}:{lineno}: expected Arabic words, got {phrase!r}")
-    return words[0]
+    return words[0] if words and _is_arabic_word(words[0]) else None
+
+
+def _is_imperfect_3ms(word: str) -> bool:
+    f = fold(word)
+    return len(f) >= 3 and f[0] == "ي"
 
 
 def read_function_words(path: Path = FUNCTION_WORDS_PATH) -> list[FunctionWord]:
@@ -689,8 +701,12 @@ def build_db_text(entries: Sequence[LexEntry], function_words: Sequence[Function
     return "\n".join(lines) + "\n"
 
 
-def build_from_files(triggers: Path = TRIGGERS_PATH, function_words: Path = FUNCTION_WORDS_PATH) -> str:
-    return build_db_text(read_triggers(triggers), read_function_words(function_words))
+def build_from_files(
+    triggers: Path = TRIGGERS_PATH,
+    function_words: Path = FUNCTION_WORDS_PATH,
+    problems: list[str] | None = None,
+) -> str:
+    return build_db_text(read_triggers(triggers, problems), read_function_words(function_words))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -700,7 +716,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DB_PATH)
     ap.add_argument("--check", action="store_true", help="exit 1 if --out differs from a fresh build")
     args = ap.parse_args(argv)
-    text = build_from_files(args.triggers, args.function_words)
+    problems: list[str] = []
+    text = build_from_files(args.triggers, args.function_words, problems)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
