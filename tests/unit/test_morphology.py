@@ -406,3 +406,18 @@ def test_build_cli_writes_then_checks(tmp_path: Path) -> None:
     assert mb.main(["--out", str(out), "--check"]) == 1
     assert mb.main(["--out", str(out)]) == 0
     assert Morphology(out).analyze("وفيها")  # the file the CLI wrote loads in camel-tools
+
+
+def test_import_survives_an_unwritable_home(tmp_path: Path) -> None:
+    """camel_tools.data mkdirs ~/.camel_tools at import; a read-only HOME must not break us."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("", encoding="utf-8")
+    env = dict(os.environ, HOME=str(blocker / "home"))  # mkdir under a file always fails
+    code = (
+        "import os\n"
+        "from hadath.extractor.morphology import Morphology\n"
+        "print(os.environ['HOME']); print(bool(Morphology.default().analyze('وفيها')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [str(blocker / "home"), "True"]  # HOME restored afterwards

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,8 +27,34 @@ _env_data = os.environ.get("CAMELTOOLS_DATA")
 if not _env_data or not (Path(_env_data).expanduser() / "catalogue.json").is_file():
     os.environ["CAMELTOOLS_DATA"] = str(_LOCAL_CAMEL_DATA)
 
-from camel_tools.morphology.analyzer import Analyzer  # noqa: E402  (needs CAMELTOOLS_DATA set)
-from camel_tools.morphology.database import MorphologyDB  # noqa: E402
+
+def _import_camel() -> tuple[type, type]:
+    """Import camel-tools' analyzer; survives a read-only or missing HOME.
+
+    camel_tools.data also mkdirs ~/.camel_tools at import (even when CAMELTOOLS_DATA is set),
+    which raises in containers with a read-only root filesystem.  Then HOME points at the
+    temp dir for the duration of the import only.
+    """
+    saved_home = os.environ.get("HOME")
+    try:
+        (Path.home() / ".camel_tools").mkdir(parents=True, exist_ok=True)
+        patched = False
+    except (OSError, RuntimeError):
+        os.environ["HOME"] = tempfile.gettempdir()
+        patched = True
+    try:
+        from camel_tools.morphology.analyzer import Analyzer
+        from camel_tools.morphology.database import MorphologyDB
+    finally:
+        if patched:
+            if saved_home is None:
+                os.environ.pop("HOME", None)
+            else:
+                os.environ["HOME"] = saved_home
+    return Analyzer, MorphologyDB
+
+
+Analyzer, MorphologyDB = _import_camel()
 
 __all__ = ["DB_PATH", "Analysis", "Morphology", "fold", "strip_marks"]
 
