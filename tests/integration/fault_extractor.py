@@ -1,0 +1,28 @@
+"""The real extractor plus faults on demand, for the dead-letter tests.
+
+Loaded by the worker's extraction process via ``HADATH_EXTRACTOR=fault_extractor:extract``.
+An article whose body contains one of the markers misbehaves; every other article goes
+to :func:`hadath.extractor.extract` unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hadath.extractor import extract as real_extract
+
+RAISE = "FAULT-RAISE"  # the extractor raises
+HANG = "FAULT-HANG"  # the extractor spins for ever, holding the GIL (a pathological regex)
+EXIT = "FAULT-EXIT"  # the extraction process dies
+
+
+def extract(article):  # type: ignore[no-untyped-def]
+    body = article.body
+    if RAISE in body:
+        raise ValueError("injected extractor failure")
+    if HANG in body:
+        while True:
+            pass
+    if EXIT in body:
+        os._exit(3)
+    return real_extract(article)
