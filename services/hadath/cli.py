@@ -6,8 +6,14 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from hadath.settings import Settings
+from hadath.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from hadath.inputs import RawArticle
+    from hadath.kafka_io import ProduceReport
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -41,26 +47,122 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_INVALID = 1  # some input records were invalid (the valid ones before/around them were sent)
+EXIT_CONFIG = 2  # bad command line or settings
+EXIT_NOT_DELIVERED = 3  # the cluster was unreachable or refused records
+
+
+def _count_records(path: str) -> int | None:
+    """How many records the input holds (for the progress bar), or None when unknown (stdin)."""
+    from pathlib import Path
+
+    if path == "-":
+        return None
+    source = Path(path)
+    files = sorted(source.iterdir()) if source.is_dir() else [source]
+    total = 0
+    for child in files:
+        if child.suffix == ".txt" and child.is_file():
+            total += 1
+        elif child.is_file() and (child.suffix == ".jsonl" or child == source):
+            with child.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+    return total
+
+
 def _cmd_produce(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from hadath.inputs import read_articles
     from hadath.kafka_admin import ensure_topics
     from hadath.kafka_io import produce
 
     settings = Settings.from_env()
-    ensure_topics(settings)
-    report = produce(read_articles(args.path), settings, skip_invalid=not args.stop_on_invalid)
-    for line in report.invalid:
-        print(f"invalid: {line}", file=sys.stderr)
+    show = args.progress or (sys.stderr.isatty() and not args.no_progress)
+    if not args.check:
+        # The producer only needs the articles topic; with ACLs it may not see the others.
+        ensure_topics(settings, topics=[settings.articles_topic])
+    bar = tqdm(
+        total=_count_records(args.path) if show else None,
+        unit=" records",
+        file=sys.stderr,
+        disable=not show,
+        mininterval=0.5,
+        dynamic_ncols=True,
+    )
+
+    def invalid(line: str) -> None:
+        bar.write(f"invalid: {line}", file=sys.stderr)  # above the bar, not through it
+
+    def progress(report: ProduceReport) -> None:
+        bar.update(1)
+        if report.read % 256 == 0:
+            bar.set_postfix(sent=report.sent, invalid=len(report.invalid), failed=len(report.failed))
+
+    if args.check:
+        report = check_only(read_articles(args.path), settings, invalid, progress, args.skip_invalid)
+    else:
+        report = produce(
+            read_articles(args.path),
+            settings,
+            skip_invalid=args.skip_invalid,
+            on_invalid=invalid,
+            on_record=progress,
+        )
+    bar.close()
     for line in report.failed:
         print(f"not delivered: {line}", file=sys.stderr)
-    print(f"sent {report.sent}, invalid {len(report.invalid)}, failed {len(report.failed)}", file=sys.stderr)
-    return 0 if report.ok else 1
+    if report.stopped_at is not None:
+        print(
+            f"stopped at the first invalid record ({report.stopped_at}); records after it were not read "
+            "(--skip-invalid sends every valid record and reports every invalid one)",
+            file=sys.stderr,
+        )
+    verb = "valid" if args.check else "sent"
+    print(
+        f"hadath produce: read {report.read}, {verb} {report.sent}, invalid {len(report.invalid)}, "
+        f"failed {len(report.failed)}",
+        file=sys.stderr,
+    )
+    if report.failed:
+        return EXIT_NOT_DELIVERED
+    return EXIT_INVALID if report.invalid else 0
+
+
+def check_only(
+    raws: Iterable[RawArticle],
+    settings: Settings,
+    on_invalid: Callable[[str], None],
+    on_record: Callable[[ProduceReport], None],
+    skip_invalid: bool,
+) -> ProduceReport:
+    """`hadath produce --check`: the producer's validation without a broker (counts valid as sent)."""
+    from hadath.kafka_io import ProduceReport, encode, validate
+    from hadath_schemas import Article
+
+    report = ProduceReport()
+    for raw in raws:
+        report.read += 1
+        checked = validate(raw)
+        value = encode(checked, settings.max_article_bytes) if isinstance(checked, Article) else checked
+        if isinstance(value, str):
+            report.invalid.append(f"{raw.origin}: {value}")
+            on_invalid(report.invalid[-1])
+            if not skip_invalid:
+                report.stopped_at = raw.origin
+                break
+        else:
+            report.sent += 1
+        on_record(report)
+    return report
 
 
 def _cmd_tail(args: argparse.Namespace) -> int:
     from hadath.kafka_io import iter_events
+    from hadath.security import check_connection
 
     settings = Settings.from_env()
+    check_connection(settings, settings.connect_timeout_seconds)
 
     def ready() -> None:
         if args.ready_file:
@@ -107,9 +209,28 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the Faust worker (settings from HADATH_* env)")
     worker.set_defaults(func=_cmd_worker)
 
-    produce = sub.add_parser("produce", help="validate and send articles to the articles topic")
+    produce = sub.add_parser(
+        "produce",
+        help="validate and send articles to the articles topic",
+        description="Validate every record against the Article contract and send the valid ones to "
+        "the articles topic, keyed by article id, with an idempotent acks=all producer. "
+        "Connection and security settings come from KAFKA_* variables (docs/producers.md).",
+        epilog=f"exit status: 0 every record sent; {EXIT_INVALID} some records invalid; "
+        f"{EXIT_CONFIG} bad usage or settings; {EXIT_NOT_DELIVERED} cluster unreachable or records "
+        "not delivered",
+    )
     produce.add_argument("path", help="JSONL file, seed .txt file, folder of them, or - for stdin")
-    produce.add_argument("--stop-on-invalid", action="store_true", help="stop at the first invalid record")
+    produce.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="send every valid record and report every invalid one "
+        "(default: stop at the first invalid record; the records before it are sent)",
+    )
+    produce.add_argument("--check", action="store_true", help="validate only: no broker, nothing is sent")
+    produce.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
+    )
+    produce.add_argument("--no-progress", action="store_true", help="never show the progress bar")
     produce.set_defaults(func=_cmd_produce)
 
     tail = sub.add_parser("tail", help="print events from the events topic as JSONL")
@@ -136,7 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["eval"]:
         return _cmd_eval(argv[1:])
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    from hadath.security import ConnectionFailed
+
+    try:
+        return int(args.func(args) or 0)
+    except ConnectionFailed as exc:
+        print(f"hadath {args.command}: cannot use the Kafka cluster: {exc}", file=sys.stderr)
+        return EXIT_NOT_DELIVERED
+    except SettingsError as exc:
+        print(f"hadath {args.command}: bad setting: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
 
 
 if __name__ == "__main__":

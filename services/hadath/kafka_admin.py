@@ -7,18 +7,26 @@ import logging
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from hadath.security import check_connection, kafka_client_kwargs
 from hadath.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def ensure_topics(settings: Settings, timeout_seconds: float = 30.0) -> None:
-    """Create the articles, events and dead-letter topics when missing (idempotent)."""
-    wanted = [settings.articles_topic, settings.events_topic, settings.dlt_topic]
+def ensure_topics(settings: Settings, timeout_seconds: float = 30.0, topics: list[str] | None = None) -> None:
+    """Create the articles, events and dead-letter topics (or ``topics``) when missing (idempotent).
+
+    Checks the connection first, so wrong credentials or an untrusted certificate end in
+    one clear :class:`hadath.security.ConnectionFailed` within
+    ``HADATH_CONNECT_TIMEOUT_SECONDS`` instead of an endless retry loop.
+    """
+    check_connection(settings, settings.connect_timeout_seconds)
+    wanted = topics or [settings.articles_topic, settings.events_topic, settings.dlt_topic]
     admin = KafkaAdminClient(
         bootstrap_servers=settings.bootstrap_list,
         client_id="hadath-admin",
         request_timeout_ms=int(timeout_seconds * 1000),
+        **kafka_client_kwargs(settings),
     )
     try:
         existing = set(admin.list_topics())

@@ -1,20 +1,54 @@
 """Runtime settings from the environment: one place, one documented prefix.
 
-Every setting is ``HADATH_<NAME>``; the broker address is the conventional
-``KAFKA_BOOTSTRAP_SERVERS`` (comma-separated host:port list) so the same shell
-environment serves hadath, kafka-python tools and the Kafka CLI alike.
+Every setting is ``HADATH_<NAME>``, except the connection to the cluster: the broker
+address and the security settings use the conventional ``KAFKA_*`` names
+(``KAFKA_BOOTSTRAP_SERVERS``, ``KAFKA_SECURITY_PROTOCOL``, ``KAFKA_SASL_*``, ``KAFKA_SSL_*``)
+so one shell environment serves the worker, ``hadath produce``/``tail`` and other
+Kafka tools alike. :mod:`hadath.security` maps them to kafka-python and Faust.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 
 PREFIX = "HADATH_"
 
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+# Settings that describe the connection to the cluster keep Kafka's own names.
+_KAFKA_NAMES = {
+    "bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
+    "security_protocol": "KAFKA_SECURITY_PROTOCOL",
+    "sasl_mechanism": "KAFKA_SASL_MECHANISM",
+    "sasl_username": "KAFKA_SASL_USERNAME",
+    "sasl_password": "KAFKA_SASL_PASSWORD",
+    "ssl_cafile": "KAFKA_SSL_CAFILE",
+    "ssl_certfile": "KAFKA_SSL_CERTFILE",
+    "ssl_keyfile": "KAFKA_SSL_KEYFILE",
+    "ssl_check_hostname": "KAFKA_SSL_CHECK_HOSTNAME",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class SettingsError(ValueError):
+    """A setting has a value hadath cannot use; the message names the variable."""
+
 
 def _variable(field_name: str) -> str:
-    return "KAFKA_BOOTSTRAP_SERVERS" if field_name == "bootstrap_servers" else PREFIX + field_name.upper()
+    return _KAFKA_NAMES.get(field_name, PREFIX + field_name.upper())
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(raw)
 
 
 @dataclass(frozen=True)
@@ -33,6 +67,47 @@ class Settings:
     metrics_port: int = 9464
     session_timeout_seconds: float = 10.0
     log_level: str = "info"
+    # Connection security (KAFKA_* variables, see hadath.security and docs/producers.md).
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "SCRAM-SHA-512"
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)  # never in logs or tracebacks
+    ssl_cafile: str = ""  # empty: the system's trusted CAs
+    ssl_certfile: str = ""  # client certificate (mutual TLS), PEM
+    ssl_keyfile: str = ""  # its private key, PEM (may be inside ssl_certfile)
+    ssl_check_hostname: bool = True
+    connect_timeout_seconds: float = 15.0  # give up on an unreachable or refusing cluster after this
+
+    def __post_init__(self) -> None:
+        # Fail at startup with the variable's name, not deep inside a client later.
+        protocol = self.security_protocol.upper()
+        if protocol not in SECURITY_PROTOCOLS:
+            raise SettingsError(
+                f"KAFKA_SECURITY_PROTOCOL={self.security_protocol!r} "
+                f"is not one of {', '.join(SECURITY_PROTOCOLS)}"
+            )
+        object.__setattr__(self, "security_protocol", protocol)
+        if self.uses_sasl:
+            mechanism = self.sasl_mechanism.upper()
+            if mechanism not in SASL_MECHANISMS:
+                raise SettingsError(
+                    f"KAFKA_SASL_MECHANISM={self.sasl_mechanism!r} is not one of {', '.join(SASL_MECHANISMS)}"
+                )
+            object.__setattr__(self, "sasl_mechanism", mechanism)
+            if not self.sasl_username or not self.sasl_password:
+                raise SettingsError(
+                    f"KAFKA_SECURITY_PROTOCOL={protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"
+                )
+        if self.ssl_keyfile and not self.ssl_certfile:
+            raise SettingsError("KAFKA_SSL_KEYFILE is set but KAFKA_SSL_CERTFILE is not")
+
+    @property
+    def uses_sasl(self) -> bool:
+        return self.security_protocol in ("SASL_PLAINTEXT", "SASL_SSL")
+
+    @property
+    def uses_ssl(self) -> bool:
+        return self.security_protocol in ("SSL", "SASL_SSL")
 
     @property
     def dlt_topic(self) -> str:
@@ -46,19 +121,29 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in fields(cls):
-            name = _variable(field.name)
+        for item in fields(cls):
+            name = _variable(item.name)
             if name not in env:
                 continue
             raw = env[name]
-            kind = type(field.default)
+            kind = type(item.default) if item.default is not MISSING else str
             try:
-                values[field.name] = kind(raw) if kind is not str else raw
+                if kind is bool:
+                    values[item.name] = _parse_bool(raw)
+                else:
+                    values[item.name] = kind(raw) if kind is not str else raw
             except ValueError as exc:
-                raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+                raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
         return cls(**values)  # type: ignore[arg-type]
 
     @staticmethod
     def documented() -> list[tuple[str, str]]:
         """(variable, default) pairs, for the README and `hadath settings`."""
-        return [(_variable(field.name), str(field.default)) for field in fields(Settings)]
+        return [(_variable(item.name), str(item.default)) for item in fields(Settings)]
+
+    def redacted(self) -> dict[str, object]:
+        """The settings for logs and error messages: the password never appears."""
+        values = {item.name: getattr(self, item.name) for item in fields(self)}
+        if values["sasl_password"]:
+            values["sasl_password"] = "***"
+        return values
