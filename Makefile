@@ -7,7 +7,7 @@ CAMEL_TOOLS_VERSION := 1.6.0
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -49,6 +49,9 @@ lint: venv  ## ruff
 
 schemas: venv  ## regenerate schemas/json from the pydantic models
 	$(BIN)/hadath schemas --write
+
+morphology-db: venv  ## regenerate the camel-tools morphology DB from the trigger lexicon (commit it with triggers.tsv)
+	$(BIN)/python -m hadath.extractor.morphology_build
 
 eval: venv  ## score the extractor on $(SHARED)/eval/*.gold.jsonl (spec §7)
 	@if [ -d $(SHARED)/eval ]; then \
