@@ -192,6 +192,16 @@ class DeadLetter(BaseModel):
         description="Pipeline stage that failed."
     )
     reason: str = Field(description="Short machine label, e.g. not_json, schema_invalid, too_large.")
-    exception_class_name: str = Field(alias="exception.class.name")
-    exception_message: str = Field(alias="exception.message")
+    class_name: str = Field(
+        default="hadath.worker",
+        alias="class.name",
+        description="Component that dead-lettered the record (Kafka Connect puts the connector class here).",
+    )
+    exception_class_name: str = Field(alias="exception.class.name", description="Python class of the cause.")
+    exception_message: str = Field(alias="exception.message", description="Human-readable reason.")
+    exception_stacktrace: str = Field(
+        default="",
+        alias="exception.stacktrace",
+        description="Traceback of the cause (last 4000 characters); empty when there is none.",
+    )
     failed_at: int = Field(alias="failed.at", description="When the worker gave up, ms since epoch.")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from hadath_schemas import Article, Event
+from hadath_schemas.contract import EVENT_SCHEMA_ID
 
 CE_SPECVERSION = "1.0"
 CE_TYPE = "org.hadath.event.v1"
@@ -103,6 +104,7 @@ def serialized_event_record(
         ("ce_source", source.encode()),
         ("ce_specversion", CE_SPECVERSION.encode()),
         ("ce_subject", article_id.encode()),
+        ("ce_dataschema", EVENT_SCHEMA_ID.encode()),  # the value's JSON Schema, version included
         ("content-type", b"application/json"),
     ]
     return OutRecord(topic, event_id.encode(), value, headers)
