@@ -274,7 +274,7 @@ def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
                     p.code = p.code if len(p.code) >= len(m.code) else m.code
                     p.tok_end, p.end = m.tok_end, m.end
                     continue
-                if p.code is None and p.kind in ("title", "institution") and m.code and not gap:
+                if p.code is None and p.kind in ("title", "institution") and m.code and m.kind == "person":
                     # uncoded title + named person: 'المتحدث باسم الوزارة ماريا زاخاروفا'
                     p.code, p.kind = m.code, m.kind
                     p.tok_end, p.end = m.tok_end, m.end

@@ -34,6 +34,7 @@ class Group:
     tok_start: int
     tok_end: int
     links: list[str] = field(default_factory=list)  # 'و' or ',' between consecutive actors
+    np_start: int | None = None  # first token of the noun phrase a demonym modifies
 
     @property
     def coded(self) -> list[ActorMention]:
@@ -100,11 +101,14 @@ class SentenceView:
             self.actor_at[a.tok_start] = a
             self.actor_end[a.tok_end - 1] = a
         self.c = cues()
+        self.kinds = [kinds_of(doc.tokens[i].norm) for i in range(self.start, self.end)]
 
     def norm(self, i: int) -> str:
         return self.doc.tokens[i].norm
 
     def is_kind(self, i: int, kind: str) -> bool:
+        if self.start <= i < self.end:
+            return kind in self.kinds[i - self.start]
         return kind in kinds_of(self.doc.tokens[i].norm)
 
     def prep_before(self, a: ActorMention) -> str | None:
@@ -130,6 +134,7 @@ class SentenceView:
             prep = self.prep_before(a)
             prev = a.tok_start - 1
             coord = False
+            np_start: int | None = None
             if out:
                 g = out[-1]
                 between = [toks[j].norm for j in range(g.tok_end, a.tok_start)]
@@ -145,18 +150,24 @@ class SentenceView:
             if prep is None and prev >= lo and prev != head and not self._transparent(prev):
                 if a.kind == "demonym":
                     prep = self._np_prep(a, lo, head)
+                    np_start = prev
                 elif not (prev == head + 1 and not toks[prev].is_punct and not self.is_kind(prev, "PREP")
                           and not self.is_kind(prev, "LOC") and not _has_prep(toks[prev].norm)):
-                    # 'اقترحت إدارة أوباما': the construct right after the verb is its subject
                     prep = "gen"
-            out.append(Group(prep, [a], a.tok_start, a.tok_end))
+                else:
+                    # 'اقترحت إدارة أوباما': the construct right after the verb is its subject
+                    np_start = prev
+            out.append(Group(prep, [a], a.tok_start, a.tok_end, np_start=np_start))
         return [g2 for g in out for g2 in _split_comma_lists(g)]
 
     def _transparent(self, j: int) -> bool:
-        """Tokens that may stand between a predicate and its argument."""
+        """Tokens that may stand between a predicate and its argument. A word with
+        tanwin alef ('لاحقا', 'رسميا') is an adverb/accusative, never a construct head."""
         tok = self.doc.tokens[j]
-        return (tok.is_punct or self.is_kind(j, "SKIP") or tok.norm in ("و", "ان", "أن")
-                or j in self.actor_end or tok.norm.isdigit())
+        w = tok.norm
+        return (tok.is_punct or self.is_kind(j, "SKIP") or w in ("و", "ان", "أن")
+                or j in self.actor_end or w.isdigit()
+                or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w)))
 
     def _np_prep(self, a: ActorMention, lo: int, head: int) -> str | None:
         """A demonym adjective ('رجل الدين العراقي', 'لمواقع عسكرية سورية') stands for
@@ -180,7 +191,9 @@ class SentenceView:
     def right_limit(self, t: TriggerMention, verbs: set[int]) -> int:
         width = _RIGHT_V if t.is_verb else _RIGHT_N
         hi = min(self.end, t.tok_end + width)
-        for i in range(t.tok_end, hi):
+        for i in range(t.tok + 1, hi):
+            if t.tok_end > i:
+                continue  # the further words of a multiword trigger
             if i in verbs or self.is_kind(i, "STOP") or self.is_kind(i, "SAY"):
                 return i
             if self.norm(i) in (":", "؛", ";"):
@@ -209,11 +222,56 @@ class SentenceView:
         """A pronoun after the verb that refers back to the relative's antecedent."""
         if t.split.enclitic in ("ه", "ها", "هم"):
             return True
-        for i in range(t.tok_end, min(self.end, t.tok_end + 8)):
+        for i in range(t.tok_end, min(self.end, t.tok_end + 6)):
+            if self.norm(i) in _COMMA or self.is_kind(i, "STOP"):
+                break
             for sp in splits(self.norm(i)):
                 if sp.enclitic in ("ه", "ها", "هم") and sp.stem in _PREP_STEMS:
                     return True
         return False
+
+    def starts_near(self, g: Group, t: TriggerMention) -> bool:
+        """VSO: the subject NP begins right after the verb (adverbs/dates may intervene)."""
+        start = g.np_start if g.np_start is not None else g.tok_start
+        return all(k < t.tok_end or self._transparent(k) for k in range(t.tok + 1, start))
+
+    def left_np_subject(self, t: TriggerMention) -> Group | bool | None:
+        """SVO whose subject is a noun phrase ending right before the verb. Returns the
+        actor group inside that NP, None for an NP without actor, False if the word before
+        the verb is not a noun (VSO or sentence-initial verb)."""
+        j = t.tok - 1
+        while j >= self.start and (self.is_kind(j, "NEG") or self.is_kind(j, "FUT")
+                                   or self.norm(j) in ("قد", "لقد")):
+            j -= 1
+        if j < self.start or not self._content(j):
+            return False
+        k = j
+        found: ActorMention | None = None
+        while k >= max(self.start, j - 5) and self._content(k):
+            if k in self.actor_end:
+                a = self.actor_end[k]
+                if self.prep_before(a) is None:
+                    found = a
+                k = a.tok_start - 1
+                continue
+            k -= 1
+        if found is None:
+            return None
+        return Group(None, [found], found.tok_start, found.tok_end)
+
+    def _content(self, j: int) -> bool:
+        """A word that can end a subject noun phrase."""
+        tok = self.doc.tokens[j]
+        if j in self.actor_end:
+            return True
+        w = tok.norm
+        if tok.is_punct or w.isdigit() or len(w) < 3 or w in ("و", "ان", "أن", "إن"):
+            return False
+        if self.kinds[j - self.start] if self.start <= j < self.end else kinds_of(w):
+            return False
+        if w.endswith("ا") and not w.startswith("ال"):
+            return False
+        return not head_readings(w)
 
     def left_subject(self, t: TriggerMention, max_gap: int = _LEFT_GAP) -> Group | None:
         """SVO: an actor group right before the verb (only particles in between)."""
@@ -223,7 +281,7 @@ class SentenceView:
             if gap >= max_gap:
                 return None
             if not (self.is_kind(j, "NEG") or self.is_kind(j, "NEGPASS") or self.is_kind(j, "FUT")
-                    or self.is_kind(j, "SKIP") or self.norm(j) in _COMMA or self.norm(j) in ("قد", "لقد")):
+                    or self.is_kind(j, "SKIP") or self.norm(j) in ("قد", "لقد")):
                 return None
             j -= 1
             gap += 1
@@ -231,11 +289,15 @@ class SentenceView:
             return None
         a = self.actor_end[j]
         p = self.prep_before(a)
+        adj_of_noun = a.kind == "demonym" and a.tok_start - 1 >= self.start and not self._transparent(
+            a.tok_start - 1)
+        if p is None and adj_of_noun and self._np_prep(a, self.start, -1) is not None:
+            return None  # 'وفي الملف الفلسطيني، قال': the adjective of a PP
         if p is not None:
             # 'سفير الكويت لدى الأمم المتحدة يدين': hop over one PP to its head noun
             k = a.tok_start - (0 if a.prep else 1) - 1
             hop = k in self.actor_end and self.prep_before(self.actor_end[k]) is None
-            if p in ("لدى", "في", "ب", "من") and hop:
+            if p in ("لدي", "في", "ب", "من") and hop:
                 a = self.actor_end[k]
             else:
                 return None
@@ -314,7 +376,7 @@ def _subject_of(sv: SentenceView, t: TriggerMention, verbs: set[int]) -> Group |
     if left is not None:
         return left
     hi = sv.right_limit(t, verbs)
-    for g in sv.groups(t.tok_end, hi, t.tok_end - 1):
+    for g in sv.groups(t.tok + 1, hi, t.tok):
         if g.prep is None:
             return g
         break
@@ -402,6 +464,41 @@ def _pseudo_trigger(doc: Doc, i: int) -> TriggerMention | None:
     )
 
 
+def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Group | None]:
+    """'الضربة التي وجهتها أمريكا لمواقع سورية', 'الهجوم الذي شنه النظام',
+    'انتقادات وجهها وزير الخارجية الألماني للمملكة': the agent (and the target) of a
+    nominal trigger given by a following (relative) clause."""
+    k = t.tok_end
+    end = min(sv.end, t.tok_end + 5)
+    while k < end and not sv.doc.tokens[k].is_punct and k not in sv.actor_at:
+        if sv.norm(k) in _RELATIVES:
+            k += 1
+            break
+        if k > t.tok_end + 2:
+            return None, None
+        k += 1
+    if k >= sv.end or k in sv.actor_at or sv.doc.tokens[k].is_punct:
+        return None, None
+    verb = k
+    k += 1
+    if k < sv.end and k not in sv.actor_at and sv.norm(k) in ("له", "لها", "لهم", "عليه", "عليها"):
+        k += 1
+    if k not in sv.actor_at:
+        return None, None
+    groups = sv.groups(k, min(sv.end, k + 10), verb)
+    if not groups or groups[0].prep is not None or groups[0].tok_start != k:
+        return None, None
+    agent = groups[0]
+    tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد")), None)
+    return agent, tgt
+
+
+def _after_light(sv: SentenceView, t: TriggerMention) -> bool:
+    """A support/symmetric verb shortly before a nominal trigger ('تتبادل X وY الاتهامات')."""
+    lo = max(sv.start, t.tok - 6)
+    return any(sv.is_kind(k, "LIGHT") or sv.is_kind(k, "SYMNOUN") for k in range(lo, t.tok))
+
+
 def _light_verb_subject(sv: SentenceView, t: TriggerMention, verbs: set[int]) -> Group | bool | None:
     """Subject of a support verb governing a nominal trigger: 'وجهت روسيا تحذيرا',
     'بومبيو يجدد إدانة', 'أعرب X عن استعداده'. False = no support verb."""
@@ -449,7 +546,8 @@ def _attach(
     if not t.is_verb and any(sv.is_kind(k, "SYMNOUN") for k in range(max(sv.start, t.tok - 6), t.tok)):
         symmetric = True  # 'تتبادل أمريكا وروسيا الاتهامات'
     hi = sv.right_limit(t, verbs)
-    groups = sv.groups(t.tok_end, hi, t.tok_end - 1)
+    # arguments may sit inside a multiword trigger: 'تحمل روسيا مسؤولية', 'إبداء السعودية استعدادها'
+    groups = sv.groups(t.tok + 1, hi, t.tok)
     source: list[ActorMention] = []
     target: list[ActorMention] = []
     used: set[int] = set()
@@ -471,14 +569,31 @@ def _attach(
         elif left is not None:
             subj = left
             obj = bare[0] if bare else None
-        elif bare:
-            subj = bare[0]
-            obj = bare[1] if len(bare) > 1 and not t.split.enclitic else None
+        else:
+            np_subj = sv.left_np_subject(t)
+            if np_subj is not False:
+                # SVO with a noun-phrase subject: 'مفوضية الأمم المتحدة السامية قد حثت الأردن'
+                # (actor inside the NP) or 'إن القصف استهدف' (no actor: no fallback either)
+                subj = np_subj if isinstance(np_subj, Group) else None
+                no_fallback = subj is None
+                obj = bare[0] if bare else None
+            elif bare and sv.starts_near(bare[0], t):
+                subj = bare[0]
+                obj = bare[1] if len(bare) > 1 and not t.split.enclitic else None
+            elif bare:
+                obj = bare[0] if not t.split.enclitic else None
+        if e.type == "ATTACK":
+            no_fallback = True  # an attack's agent is never the speaker by default
     else:
         outer = _light_verb_subject(sv, t, verbs)
-        near = [g for g in bare if g.tok_start - t.tok_end <= 1]
+        near = [g for g in bare if g.tok_start - (t.tok + 1) <= 1]
         gen = near[0] if near else None
-        adjacent_left = sv.left_subject(t, max_gap=0) if outer is False else None
+        adjacent_left = None
+        if outer is False and not t.split.prep and not _after_light(sv, t):
+            # 'روسيا مستعدة', 'قطر على استعداد': predicate nouns/adjectives only
+            adjacent_left = sv.left_subject(t, max_gap=0) if not t.split.article else None
+        elif outer is False and not t.split.prep:
+            adjacent_left = sv.left_subject(t, max_gap=0)
         if isinstance(outer, Group) or adjacent_left is not None:
             subj = outer if isinstance(outer, Group) else adjacent_left
             if gen is not None and not symmetric:
@@ -491,11 +606,18 @@ def _attach(
         elif gen is not None:
             # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
             # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj
-            adjective = gen.tok_start == t.tok_end and all(a.kind == "demonym" for a in gen.actors)
+            adjective = gen.tok_start == t.tok + 1 and all(a.kind == "demonym" for a in gen.actors)
             if e.slots[:1] == ("obj",) and not symmetric and not adjective:
                 obj = gen
             else:
                 subj = gen
+        if subj is None:
+            agent, tgt_g = _agent_clause(sv, t)
+            if agent is not None:
+                subj = agent
+                if tgt_g is not None and obj is None:
+                    obj = tgt_g
+                    groups.append(tgt_g)
         if e.type == "ATTACK":
             no_fallback = True  # an attack's agent is never the speaker by default
     if subj is not None:
@@ -528,8 +650,10 @@ def _attach(
                     break
     if e.type == "ATTACK" and not target:
         for g in groups:
-            if id(g) not in used and g.prep == "في" and any(a.kind == "country" for a in g.actors):
-                target.extend(a for a in g.actors if a.kind == "country")
+            # 'في سوريا', 'لمواقع عسكرية سورية': the country of the place struck
+            if id(g) not in used and g.prep in ("في", "ل", "gen", "علي") and any(
+                    a.kind in ("country", "demonym") for a in g.actors):
+                target.extend(a for a in g.actors if a.kind in ("country", "demonym"))
                 used.add(id(g))
                 break
     if e.required and not any(r in filled for r in e.required):

@@ -102,7 +102,11 @@ class Gazetteer(Generic[T]):
     def find(self, tokens: Sequence[Token], start: int, end: int) -> list[Match[T]]:
         out: list[Match[T]] = []
         i = start
+        keys = self._keys
         while i < end:
+            if not keys(tokens[i].norm):
+                i += 1
+                continue
             m = self.match_at(tokens, i, end)
             if m is None:
                 i += 1

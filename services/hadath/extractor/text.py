@@ -178,30 +178,37 @@ _SENT_END = frozenset(".!?؟\n")
 _CLOSERS = frozenset("\"'»”’)]")
 
 
+_SENT_END_RE = re.compile(r"[.!?؟\n]")
+
+
 def split_sentences(norm: str) -> list[tuple[int, int]]:
-    """Sentence spans over the folded text (linear scan, no regex)."""
+    """Sentence spans over the folded text (only sentence-end characters are visited)."""
     spans: list[tuple[int, int]] = []
     n = len(norm)
     start = 0
-    i = 0
-    while i < n:
+    pos = 0
+    while True:
+        m = _SENT_END_RE.search(norm, pos)
+        if m is None:
+            break
+        i = m.start()
         ch = norm[i]
-        if ch in _SENT_END:
-            if ch == "." and 0 < i < n - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit():
-                i += 1
-                continue
-            if ch == "." and i > 0 and "A" <= norm[i - 1] <= "Z" and (i < 2 or not norm[i - 2].isalpha()):
-                i += 1
-                continue
-            j = i + 1
-            while j < n and (norm[j] in _CLOSERS or (norm[j] in ".!?؟" and ch != "\n")):
-                j += 1
-            if norm[start:j].strip():
-                spans.append((start, j))
-            start = j
-            i = j
+        if ch == "." and 0 < i < n - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit():
+            pos = i + 1
             continue
-        i += 1
+        if ch == "." and i > 0 and "A" <= norm[i - 1] <= "Z" and (i < 2 or not norm[i - 2].isalpha()):
+            pos = i + 1
+            continue
+        if i < start:  # already consumed as a closer
+            pos = i + 1
+            continue
+        j = i + 1
+        while j < n and (norm[j] in _CLOSERS or (norm[j] in ".!?؟" and ch != "\n")):
+            j += 1
+        if not norm[start:j].isspace() and j > start:
+            spans.append((start, j))
+        start = j
+        pos = j
     if start < n and norm[start:].strip():
         spans.append((start, n))
     return spans

@@ -84,6 +84,16 @@ def _match_rest(tokens: Sequence[Token], i: int, limit: int, rest: tuple[str, ..
     return j
 
 
+_NOMINAL_CONTEXT = frozenset({
+    "بعد", "قبل", "عقب", "اثر", "منذ", "رغم", "حول", "بشان", "عن", "علي", "من", "الي", "في", "مع",
+    "ضد", "خلال", "بسبب", "وسط", "حيال", "تجاه", "عدم",
+})
+
+
+def _strip_conj(w: str) -> str:
+    return w[1:] if len(w) > 2 and w[0] in "وف" else w
+
+
 def _lex() -> Lexicon:
     return load_lexicon()
 
@@ -100,6 +110,8 @@ def find_triggers(doc: Doc) -> list[TriggerMention]:
                 continue
             best: TriggerMention | None = None
             best_len = 0
+            # after a preposition/temporal noun a masdar is more likely than a verb: 'بعد نفي'
+            nominal_ctx = i > sent.tok_start and _strip_conj(toks[i - 1].norm) in _NOMINAL_CONTEXT
             # folding merged teh marbuta into heh: 'وزارة' must not read as و+زار+ه
             tm = doc.text[tok.end - 1 : tok.end] == "ة"
             for form, sp in head_readings(tok.norm):
@@ -113,10 +125,10 @@ def find_triggers(doc: Doc) -> list[TriggerMention]:
                 else:
                     j = i + 1
                 n = j - i
-                score = (n, form.entry.pos == "V" and not sp.prep, -len(sp.conj + sp.prep))
+                score = (n, (form.entry.pos == "V") != nominal_ctx and not sp.prep, -len(sp.conj + sp.prep))
                 if best is None or score > (
                     best_len,
-                    best.is_verb and not best.split.prep,
+                    best.is_verb != nominal_ctx and not best.split.prep,
                     -len(best.split.conj + best.split.prep),
                 ):
                     best = TriggerMention(i, j, tok.start, toks[j - 1].end, tok.end, form, sp)
