@@ -188,7 +188,15 @@ def iter_events(
         **kafka_client_kwargs(settings),
     )
     try:
+        # The topic may not exist yet (tail started before the worker): wait for it
+        # as long as we would wait for records.
+        started = time.monotonic()
         partitions = consumer.partitions_for_topic(settings.events_topic) or set()
+        while not partitions:
+            if idle_timeout_seconds is not None and time.monotonic() - started > idle_timeout_seconds:
+                return
+            time.sleep(0.5)
+            partitions = consumer.partitions_for_topic(settings.events_topic) or set()
         assigned = [TopicPartition(settings.events_topic, p) for p in sorted(partitions)]
         consumer.assign(assigned)
         if from_beginning:

@@ -15,6 +15,7 @@ import faust
 from hadath import __version__
 from hadath.extractor import EXTRACTOR_VERSION, extract
 from hadath.records import Consumed, process_record
+from hadath.security import faust_credentials
 from hadath.settings import Settings
 
 log = logging.getLogger("hadath.worker")
@@ -24,6 +25,7 @@ def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_list],
+        broker_credentials=faust_credentials(settings),  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*
         autodiscover=False,
         store="memory://",
         web_enabled=False,  # metrics are served by prometheus-client on their own port
