@@ -97,7 +97,11 @@ def actor_gazetteer() -> Gazetteer[ActorRow]:
             row = ActorRow(code, kind, None)
         items.append((form, row))
         if kind == "demonym":
-            items.extend((v, row) for v in _demonym_variants(form))
+            variants = [form, *_demonym_variants(form)]
+            items.extend((v, row) for v in variants[1:])
+            # indefinite adjective: 'إدانة أميركية', 'مصادر روسية'
+            folded = (fold(x) for x in variants)
+            items.extend((v[2:], row) for v in folded if v.startswith("ال") and len(v) > 5)
     return Gazetteer(items)
 
 
@@ -214,6 +218,8 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             run.append(j)
             j += 1
         ends_ok = j >= sent_end or toks[j].is_punct or j in starts or not _name_like(toks[j].norm)
+        if j in starts and any(x.tok_start == j and x.kind == "demonym" for x in ms):
+            ends_ok = False  # 'نظيره التركي': a noun modified by a demonym is not a name
         if not run or len(run) > _NAME_MAX or not ends_ok:
             continue
         words = tuple(toks[k].norm for k in run)

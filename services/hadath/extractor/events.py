@@ -659,6 +659,9 @@ def _attach(
     if e.required and not any(r in filled for r in e.required):
         return None
     if symmetric:
+        if obj is not None and id(obj) not in used:
+            target.extend(obj.actors)  # 'التقى X Y': the object is a participant too
+            used.add(id(obj))
         for g in groups:
             if id(g) not in used and g.prep in ("مع", "بين"):
                 target.extend(g.actors)

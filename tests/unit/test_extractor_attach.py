@@ -1,0 +1,119 @@
+"""Stage tests: argument attachment (VSO, SVO, coordination, prepositions), mode, attribution, filters."""
+
+from __future__ import annotations
+
+from hadath.extractor.events import Candidate
+from hadath.extractor.pipeline import analyse
+
+
+def _cands(text: str) -> list[Candidate]:
+    _doc, cands, _places = analyse(text, 0)
+    return cands
+
+
+def _one(text: str, etype: str) -> Candidate:
+    got = [c for c in _cands(text) if c.type == etype]
+    assert got, f"no {etype} in {[c.type for c in _cands(text)]}"
+    return got[0]
+
+
+def _keys(actors) -> list[str]:
+    return sorted({a.key for a in actors if a.key})
+
+
+def test_vso_subject_and_object() -> None:
+    c = _one("اتهمت روسيا الولايات المتحدة بدعم الإرهاب", "ACCUSE")
+    assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["USA"]
+
+
+def test_svo_subject() -> None:
+    c = _one("قال المتحدث إن موسكو تتهم واشنطن بالتصعيد", "ACCUSE")
+    assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["USA"]
+
+
+def test_coordinated_objects() -> None:
+    c = _one("اتهمت قطر السعودية والإمارات والبحرين بخرق الميثاق", "ACCUSE")
+    assert _keys(c.source) == ["QAT"] and _keys(c.target) == ["ARE", "BHR", "SAU"]
+
+
+def test_comma_apposition_is_not_a_list() -> None:
+    c = _one("أدان وزير الخارجية الأميركي، مايك بومبيو، إيران، الأحد", "CONDEMN")
+    assert _keys(c.source) == ["USA"] and _keys(c.target) == ["IRN"]
+
+
+def test_preposition_slots() -> None:
+    c = _one("حثت فرنسا إيران على وقف التخصيب", "DEMAND")
+    assert _keys(c.target) == ["IRN"]
+    c = _one("واقترحت واشنطن على موسكو شراكة جديدة", "PROPOSE")
+    assert _keys(c.source) == ["USA"] and _keys(c.target) == ["RUS"]
+
+
+def test_symmetric_meet_with_ma() -> None:
+    c = _one("التقى وزير الخارجية التركي مع نظيره الإيراني في أنقرة", "MEET")
+    assert c.symmetric and _keys(c.source) == ["IRN", "TUR"]
+
+
+def test_single_party_meeting_is_not_an_event() -> None:
+    assert not [c for c in _cands("اجتمعت الحكومة التركية أمس") if c.type == "MEET"]
+
+
+def test_nominal_trigger_genitive_and_adjective_agents() -> None:
+    c = _one("رفضت الحكومة اتهامات روسيا", "ACCUSE")
+    assert _keys(c.source) == ["RUS"]
+    c = _one("إدانة أميركية لإيران", "CONDEMN")
+    assert _keys(c.source) == ["USA"] and _keys(c.target) == ["IRN"]
+
+
+def test_light_verb_gives_agent_of_noun() -> None:
+    c = _one("ووجهت روسيا تحذيرا لواشنطن من التدخل", "THREATEN")
+    assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["USA"]
+
+
+def test_relative_clause_antecedent_is_subject() -> None:
+    c = _one("وجهت لندن الاتهام إلى موسكو، التي نفت ذلك", "DENY")
+    assert _keys(c.source) == ["RUS"]
+
+
+def test_participle_takes_subject_of_main_verb() -> None:
+    c = _one("ووجهت روسيا تحذيرا لواشنطن نافية وجود أي تنسيق", "DENY")
+    assert _keys(c.source) == ["RUS"]
+
+
+def test_mode_future_and_negation() -> None:
+    assert _one("وسيلتقي وزير الخارجية الروسي نظيره التركي", "MEET").mode == "planned"
+    assert _one("ومن المقرر أن تلتقي روسيا وتركيا", "MEET").mode == "planned"
+    assert _one("لم تتوصل روسيا وتركيا إلى اتفاق", "AGREE").mode == "negated"
+    assert _one("لن تلتقي روسيا وتركيا", "MEET").mode == "negated"
+    assert _one("اتهمت روسيا تركيا بالتصعيد", "ACCUSE").mode == "asserted"
+    assert _one("القمة الروسية التركية المقبلة", "MEET").mode == "planned"
+
+
+def test_daa_split_propose_vs_demand() -> None:
+    assert _one("دعت روسيا تركيا إلى تنفيذ عملية مشتركة", "PROPOSE")
+    assert _one("دعت روسيا تركيا إلى وقف القصف", "DEMAND")
+
+
+def test_purpose_clause_is_not_standalone() -> None:
+    c = _one("اجتمع الروس والأتراك للتوصل إلى اتفاق", "AGREE")
+    assert not c.standalone
+
+
+def test_denial_content_is_not_standalone() -> None:
+    cands = _cands("ونفت واشنطن أنها اتفقت مع موسكو على شن غارات")
+    agree = [c for c in cands if c.type == "AGREE"]
+    assert all(not c.standalone for c in agree)
+
+
+def test_attribution_to_speaker() -> None:
+    c = _one("وقال وزير الخارجية الروسي إن بلاده تدين الهجوم على سوريا", "CONDEMN")
+    assert c.attributed is not None and c.attributed.code == "RUSGOV"
+
+
+def test_first_person_verb_takes_speaker() -> None:
+    c = _one("وقال وزير الخارجية الروسي: نرفض هذه الخطة", "REJECT")
+    assert _keys(c.source) == ["RUS"]
+
+
+def test_attack_target_from_place_country() -> None:
+    c = _one("قصفت طائرات الجيش الروسي مواقع في سوريا", "ATTACK")
+    assert "SYR" in _keys(c.target)

@@ -1,0 +1,74 @@
+"""Stage tests: merging mentions into events, deterministic ids, schema validity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hadath.extractor import extract
+from hadath_schemas import Article, Event
+
+
+def _art(title: str, body: str, aid: str = "a1", published: datetime | None = None) -> Article:
+    return Article(id=aid, title=title, body=body, published_at=published)
+
+
+def test_title_and_body_mentions_are_one_event() -> None:
+    art = _art("روسيا تطالب بريطانيا بالاعتذار", "طالب الكرملين لندن بالاعتذار عن الاتهامات.")
+    demands = [e for e in extract(art) if e.type.value == "DEMAND"]
+    assert len(demands) == 1
+    assert len(demands[0].mentions) == 2
+    assert {a.code[:3] for a in demands[0].source} == {"RUS"}
+    assert {a.code[:3] for a in demands[0].target} == {"GBR"}
+
+
+def test_nominal_restatement_joins_the_event() -> None:
+    art = _art("", "ستجري روسيا وتركيا محادثات في أنقرة. وقال مسؤول إن المحادثات الروسية التركية ستبدأ غدا.")
+    meets = [e for e in extract(art) if e.type.value == "MEET"]
+    assert len(meets) == 1 and len(meets[0].mentions) == 2
+
+
+def test_different_parties_are_different_events() -> None:
+    art = _art("", "اتهمت روسيا تركيا بالتصعيد. واتهمت إيران إسرائيل بالتصعيد.")
+    acc = [e for e in extract(art) if e.type.value == "ACCUSE"]
+    assert len(acc) == 2
+    assert len({e.event_id for e in acc}) == 2
+
+
+def test_event_id_is_deterministic_and_offset_independent() -> None:
+    body = "اتهمت روسيا تركيا بالتصعيد."
+    a = extract(_art("", body))
+    b = extract(_art("", body))
+    c = extract(_art("", "وفي تطور آخر، " + body))  # same event, shifted offsets
+    assert [e.event_id for e in a] == [e.event_id for e in b]
+    assert a[0].event_id == c[0].event_id
+    d = extract(_art("", body, aid="other"))
+    assert d[0].event_id != a[0].event_id
+
+
+def test_dates_are_resolved_with_published_at_and_mode() -> None:
+    pub = datetime(2018, 4, 11, 9, 0, tzinfo=UTC)  # a Wednesday
+    body = "اتهمت روسيا تركيا الاثنين بالتصعيد. وسيلتقي وزير الخارجية الروسي نظيره التركي الأحد."
+    art = _art("", body, published=pub)
+    evs = {e.type.value: e for e in extract(art)}
+    assert evs["ACCUSE"].date is not None and evs["ACCUSE"].date.value == "2018-04-09"
+    assert evs["MEET"].mode.value == "planned"
+    assert evs["MEET"].date is not None and evs["MEET"].date.value == "2018-04-15"
+
+
+def test_every_event_is_schema_valid_with_consistent_spans() -> None:
+    art = _art(
+        "واشنطن تنفي وموسكو تتهم",
+        "نفت وزارة الخارجية الأمريكية الاتهامات الروسية. وقصفت طائرات الجيش السوري مواقع في حلب. "
+        "ودعا الأمين العام للأمم المتحدة الأطراف إلى الحوار. وهددت إيران إسرائيل بالرد.",
+    )
+    text = art.text
+    evs = extract(art)
+    assert evs
+    for e in evs:
+        Event.model_validate_json(e.model_dump_json())
+        for s in [e.trigger, *e.mentions, *e.source, *e.target]:
+            assert 0 <= s.start <= s.end <= len(text)
+            assert text[s.start : s.end] == s.text
+        assert e.trigger.start in {m.start for m in e.mentions}
+        assert e.sentence and e.sentence in text
+        assert 0 <= e.confidence <= 1

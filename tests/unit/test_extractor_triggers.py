@@ -1,0 +1,105 @@
+"""Stage tests: trigger lexicon expansion, clitics and inflection, multiword triggers."""
+
+from __future__ import annotations
+
+import pytest
+
+from hadath.extractor.lexicon import imperfect_forms, load_lexicon, noun_forms, perfect_forms
+from hadath.extractor.morph import splits
+from hadath.extractor.text import fold, make_doc
+from hadath.extractor.triggers import find_triggers, head_readings
+
+
+def _types(word: str) -> set[str]:
+    return {f.entry.type for f, _ in head_readings(fold(word))}
+
+
+def test_lexicon_rows_are_well_formed() -> None:
+    lex = load_lexicon()
+    assert lex.entries
+    for e in lex.entries:
+        assert e.pos in ("V", "N")
+        assert e.type in {"MEET", "PROPOSE", "ACCUSE", "CONDEMN", "DENY", "DEMAND", "AGREE", "REJECT",
+                          "THREATEN", "ATTACK"}
+        assert e.cameo.isdigit() and 3 <= len(e.cameo) <= 4
+        assert -10 <= e.goldstein <= 10
+
+
+def test_verb_inflection() -> None:
+    perf = {s for s, _ in perfect_forms("نفى")}
+    assert {"نفي", "نفت", "نفوا", "نفيا"} <= perf
+    assert {"دعت", "دعوا"} <= {s for s, _ in perfect_forms("دعا")}
+    imp = {s for s, _, _ in imperfect_forms("ينفي")}
+    assert {"ينفي", "تنفي", "ينفون", "ننفي"} <= imp
+    assert ("نتوصل", "1", "imperf") in imperfect_forms("يتوصل")
+
+
+def test_noun_inflection() -> None:
+    assert {"اتهام", "اتهامات", "اتهاما"} <= set(noun_forms("اتهام", ["اتهامات"]))
+    assert {"زياره", "زيارت"} <= set(noun_forms("زيارة", []))
+
+
+def test_clitic_splits() -> None:
+    stems = {(s.conj, s.prep, s.article, s.future, s.stem, s.enclitic) for s in splits("وسيلتقي")}
+    assert ("و", "", False, True, "يلتقي", "") in stems
+    assert any(s.prep == "ل" and s.article and s.stem == "ولايات" for s in splits("للولايات"))
+    assert any(s.stem == "استعداد" and s.enclitic == "ها" for s in splits("استعدادها"))
+
+
+@pytest.mark.parametrize(
+    ("word", "etype"),
+    [
+        ("وسيلتقي", "MEET"),
+        ("المباحثات", "MEET"),
+        ("واتهمت", "ACCUSE"),
+        ("بالاتهامات", "ACCUSE"),
+        ("نفت", "DENY"),
+        ("نافيا", "DENY"),
+        ("وطالبت", "DEMAND"),
+        ("ودعت", "DEMAND"),
+        ("أدانت", "CONDEMN"),
+        ("للهجمات", "ATTACK"),
+        ("والغارات", "ATTACK"),
+        ("ستهدد", "THREATEN"),
+        ("رفضها", "REJECT"),
+        ("واقترحت", "PROPOSE"),
+    ],
+)
+def test_single_word_triggers(word: str, etype: str) -> None:
+    assert etype in _types(word)
+
+
+def test_non_triggers() -> None:
+    for word in ("الوزير", "روسيا", "قال", "في", "سوف"):
+        assert not head_readings(word)
+    # an article never goes on a verb, a future prefix never on a noun
+    assert "ACCUSE" not in _types("الاتهم")
+    assert not _types("ساجتماع")
+
+
+def _doc_triggers(text: str) -> list[tuple[str, str]]:
+    doc = make_doc(text, 0)
+    return [(text[t.start : t.end], t.entry.type) for t in find_triggers(doc)]
+
+
+def test_multiword_triggers() -> None:
+    got = _doc_triggers("وتوصل الطرفان إلى اتفاق نهائي")
+    assert ("وتوصل الطرفان إلى اتفاق", "AGREE") in got
+    got = _doc_triggers("وأبدت الحكومة استعدادها للتعاون")
+    assert ("وأبدت الحكومة استعدادها", "PROPOSE") in got
+    got = _doc_triggers("ووجهت الوزيرة أصابع الاتهام إلى جارتها")
+    assert ("ووجهت الوزيرة أصابع الاتهام", "ACCUSE") in got
+    got = _doc_triggers("وقال إن هذه الأنباء عارية من الصحة")
+    assert ("عارية من الصحة", "DENY") in got
+
+
+def test_teh_marbuta_is_not_a_pronoun() -> None:
+    # 'وزارة' (ministry) must not read as و + زار + ه (and he visited him)
+    assert _doc_triggers("وزارة الخارجية") == []
+    assert _doc_triggers("وزاره الوزير") == [("وزاره", "MEET")]  # with a real heh it is the verb
+
+
+def test_masdar_preferred_after_preposition() -> None:
+    doc = make_doc("بعد نفي الحكومة", 0)
+    (t,) = find_triggers(doc)
+    assert t.entry.pos == "N" and t.entry.type == "DENY"
