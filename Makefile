@@ -35,12 +35,13 @@ kafka-down:  ## stop the local broker (idempotent)
 run: venv kafka-up  ## end to end: broker + worker, produce seeds/, print the events, stop everything
 	bash deploy/local/run.sh
 
-test: venv kafka-jars  ## the whole suite, Kafka integration tests included
+test: venv kafka-jars monitoring-tools  ## the whole suite, Kafka integration tests included
 	$(BIN)/ruff check services schemas tests
+	$(BIN)/ruff check tools
 	$(BIN)/hadath schemas
 	$(BIN)/pytest -q
 
-unit: venv  ## fast tests that need no broker
+unit: venv monitoring-tools  ## fast tests that need no broker
 	$(BIN)/pytest -q tests/unit
 
 lint: venv  ## ruff
@@ -66,3 +67,20 @@ bench: venv  ## extractor speed on one core: articles/s and words/s (median), an
 clean:  ## remove the virtualenv, broker state and caches
 	-bash $(KAFKA) down
 	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info
+
+# ---------------------------------------------------------------- monitoring (docs/monitoring.md)
+.PHONY: monitoring-tools dashboard-snapshot
+PROMETHEUS_URL ?=
+SNAPSHOT ?= .run/dashboard.png
+
+monitoring-tools: venv  ## prometheus + promtool (Debian package) and matplotlib, when missing
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
+	  else echo "promtool missing: install the Debian package prometheus (needs root or sudo)" >&2; exit 1; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; }; \
+	fi
+	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install -q matplotlib
+
+dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
+	$(BIN)/python tools/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)

@@ -17,31 +17,47 @@ if TYPE_CHECKING:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from hadath.extractor import extract
+    import time
+
+    from hadath import __version__, metrics
+    from hadath.extractor import EXTRACTOR_VERSION, extract
     from hadath.inputs import read_articles
     from hadath.kafka_io import validate
 
+    if args.metrics_port is not None:  # the same /metrics as the worker, for batch runs
+        metrics.set_info(__version__, EXTRACTOR_VERSION)
+        metrics.serve(Settings.from_env().metrics_host, args.metrics_port)
     out = sys.stdout
     status = 0
     for raw in read_articles(args.input):
+        metrics.received()
         checked = validate(raw)
         if isinstance(checked, str):
             print(f"hadath extract: skipping {raw.origin}: {checked}", file=sys.stderr)
+            metrics.dead_lettered("not_json" if raw.error else "schema_invalid")
             status = 1
             continue
-        for event in extract(checked):
+        with metrics.time_extraction():
+            events = extract(checked)
+        for event in events:
             out.write(event.model_dump_json() + "\n")
+        metrics.events_produced(events)
+        metrics.processed(None)  # no Kafka record timestamp: no end-to-end latency
     out.flush()
+    if args.metrics_port is not None and args.metrics_hold > 0:
+        time.sleep(args.metrics_hold)  # let Prometheus scrape the final counts
     return status
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     from hadath.kafka_admin import ensure_topics
+    from hadath.metrics import start_worker_metrics
     from hadath.worker.app import create_app
 
     settings = Settings.from_env()
     ensure_topics(settings)
     app = create_app(settings)
+    start_worker_metrics(settings)  # /metrics, build info, consumer-lag polling thread
     sys.argv = ["hadath-worker", "worker", "--loglevel", settings.log_level, "--without-web"]
     app.main()
     return 0
@@ -204,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="extract events from files, no broker; JSONL to stdout")
     extract.add_argument("--input", required=True, help="JSONL file, seed .txt file, folder of them, or -")
+    extract.add_argument("--metrics-port", type=int, default=None, help="serve /metrics on this port")
+    extract.add_argument(
+        "--metrics-hold", type=float, default=0.0, help="keep /metrics up this many seconds at the end"
+    )
     extract.set_defaults(func=_cmd_extract)
 
     worker = sub.add_parser("worker", help="run the Faust worker (settings from HADATH_* env)")

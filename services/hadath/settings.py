@@ -65,6 +65,8 @@ class Settings:
     web_port: int = 6066
     web_host: str = "127.0.0.1"
     metrics_port: int = 9464
+    metrics_host: str = "127.0.0.1"  # /metrics bind address; 0.0.0.0 in containers
+    metrics_lag_interval_seconds: float = 10.0  # consumer-lag poll period (hadath.metrics)
     session_timeout_seconds: float = 10.0
     log_level: str = "info"
     # Connection security (KAFKA_* variables, see hadath.security and docs/producers.md).
