@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from referencing import Registry, Resource
 
 from hadath.cli import build_parser
 from hadath.settings import Settings
@@ -194,6 +196,11 @@ def dockerfile_problems(text: str, *, metrics_port: int, camel_tools: str, versi
             problems.append(
                 f"HEALTHCHECK does not probe HADATH_METRICS_PORT (default {metrics_port})/metrics"
             )
+    env = dict(
+        token.split("=", 1) for k, a in runtime if k == "ENV" for token in shlex.split(a) if "=" in token
+    )
+    if env.get("HADATH_METRICS_HOST") != "0.0.0.0":
+        problems.append("ENV HADATH_METRICS_HOST=0.0.0.0 missing: /metrics would listen on loopback only")
     exposed = {a for k, a in runtime if k == "EXPOSE"}
     if str(metrics_port) not in exposed:
         problems.append(f"EXPOSE {metrics_port} (the metrics port) missing")
@@ -233,6 +240,7 @@ def test_dockerfile_follows_the_project_rules() -> None:
         ),
         (lambda t: re.sub(r"HEALTHCHECK[^\n]*\\\n[^\n]*\n", "", t), "no HEALTHCHECK"),
         (lambda t: t.replace("EXPOSE 9464", "EXPOSE 8080"), "EXPOSE 9464"),
+        (lambda t: t.replace("HADATH_METRICS_HOST=0.0.0.0", "HADATH_METRICS_HOST=127.0.0.1"), "loopback"),
         (lambda t: t.replace('CMD ["worker"]', 'CMD ["tail"]'), "CMD is not"),
         (lambda t: t.replace("ARG CAMEL_TOOLS_VERSION=1.6.0", "ARG CAMEL_TOOLS_VERSION=1.5.5"), "Makefile"),
         (lambda t: t.replace("FROM ${PYTHON_IMAGE} AS runtime", "# one stage"), "multi-stage"),
@@ -263,6 +271,31 @@ def test_dockerfile_entrypoint_command_exists() -> None:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["hadath"] == "hadath.cli:main"
     assert build_parser().parse_args(["worker"]).command == "worker"
+
+
+def _tracked_files(folder: str) -> list[str]:
+    result = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", folder], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.skip("not a git checkout")
+    return result.stdout.split()
+
+
+def test_the_wheel_the_image_installs_carries_every_data_file() -> None:
+    """The image installs hadath from a wheel (not editable), so a data file that
+    [tool.setuptools.package-data] does not match is missing in the container."""
+    package = ROOT / "services" / "hadath"
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = {path for pattern in patterns["hadath"] for path in package.glob(pattern)}
+    data = [
+        ROOT / name
+        for name in _tracked_files("services/hadath")
+        if not name.endswith((".py", ".md")) and "__pycache__" not in name
+    ]
+    assert data, "no data files found: is services/hadath still the package?"
+    missing = sorted(str(path.relative_to(package)) for path in data if path not in shipped)
+    assert not missing, f"add to [tool.setuptools.package-data] hadath: {missing}"
 
 
 def _ignored(path: str, patterns: list[str]) -> bool:
@@ -408,6 +441,7 @@ def test_compose_stack_is_consistent() -> None:
     # The health check and Prometheus look where the worker serves metrics.
     port = env["HADATH_METRICS_PORT"]
     assert port == str(Settings().metrics_port)
+    assert env["HADATH_METRICS_HOST"] == "0.0.0.0", "Prometheus cannot scrape a loopback-bound /metrics"
     assert f":{port}/metrics" in " ".join(worker["healthcheck"]["test"])
     assert port in [str(p) for p in worker.get("expose", [])]
     assert "ports" not in worker, "a published port breaks `--scale`/replicas"
@@ -469,15 +503,253 @@ def _bind_sources(service: dict[str, Any]) -> list[tuple[Path, str]]:
     return mounts
 
 
-def test_compose_monitoring_mounts_exist() -> None:
-    services = compose_model()["services"]
-    mounts = _bind_sources(services["prometheus"]) + _bind_sources(services["grafana"])
-    assert {target for _source, target in mounts} >= {
-        "/etc/prometheus/prometheus.yml",
-        "/etc/prometheus/rules",
-        "/etc/grafana/provisioning",
+def _monitoring_mounts(service: str, owner_folder: str) -> dict[str, Path]:
+    """target -> source of a monitoring service's bind mounts, all of which must exist.
+    The monitoring configuration has its own author: skip until its folder is there."""
+    mounts = {target: source for source, target in _bind_sources(compose_model()["services"][service])}
+    if not (DEPLOY / owner_folder).exists():
+        pytest.skip(f"deploy/{owner_folder} not in the repository yet")
+    missing = [str(source.relative_to(ROOT)) for source in mounts.values() if not source.exists()]
+    assert not missing, f"compose mounts paths that do not exist: {missing}"
+    return mounts
+
+
+def test_compose_prometheus_loads_the_rules_and_scrapes_every_worker() -> None:
+    mounts = _monitoring_mounts("prometheus", "prometheus")
+    config_target = "/etc/prometheus/prometheus.yml"
+    assert config_target in mounts
+    config = yaml.safe_load(mounts[config_target].read_text())
+    # rule_files resolve relative to the config file, inside the container.
+    rule_files: list[Path] = []
+    for pattern in config.get("rule_files", []):
+        target = str(Path(config_target).parent / pattern) if not pattern.startswith("/") else pattern
+        mount = next((t for t in mounts if target.startswith(t.rstrip("/") + "/")), None)
+        assert mount, f"rule_files {pattern} points outside the mounted folders"
+        rule_files += sorted(mounts[mount].glob(target[len(mount) + 1 :]))
+    assert rule_files, "Prometheus would load no rule file"
+    port = int(_default(compose_model()["services"]["hadath-worker"]["environment"]["HADATH_METRICS_PORT"]))
+    worker_targets = []
+    for job in config["scrape_configs"]:
+        if job.get("metrics_path", "/metrics") != "/metrics":
+            continue
+        for sd in job.get("dns_sd_configs", []):
+            worker_targets += [(name, sd.get("port")) for name in sd["names"]]
+        for static in job.get("static_configs", []):
+            worker_targets += [tuple(t.rsplit(":", 1)) for t in static["targets"]]
+    assert ("hadath-worker", port) in [(name, int(p)) for name, p in worker_targets if p]
+
+
+def test_compose_grafana_provisioning_is_mounted() -> None:
+    mounts = _monitoring_mounts("grafana", "grafana")
+    assert "/etc/grafana/provisioning" in mounts
+    provisioning = mounts["/etc/grafana/provisioning"]
+    datasources = [
+        source
+        for path in sorted((provisioning / "datasources").glob("*.y*ml"))
+        for source in yaml.safe_load(path.read_text()).get("datasources", [])
+    ]
+    assert any(s.get("type") == "prometheus" and "prometheus:9090" in s.get("url", "") for s in datasources)
+    providers = [
+        provider
+        for path in sorted((provisioning / "dashboards").glob("*.y*ml"))
+        for provider in yaml.safe_load(path.read_text()).get("providers", [])
+    ]
+    paths = [provider["options"]["path"] for provider in providers if "options" in provider]
+    dashboards = [target for target in mounts if target != "/etc/grafana/provisioning"]
+    assert any(p.rstrip("/").startswith(t.rstrip("/")) for p in paths for t in dashboards), (
+        paths,
+        dashboards,
+    )
+    for target in dashboards:
+        assert list(mounts[target].glob("*.json")), f"no dashboard JSON in {mounts[target]}"
+
+
+# ---------------------------------------------------------------------------- Kubernetes
+
+
+def kustomization() -> dict[str, Any]:
+    return yaml.safe_load((K8S / "kustomization.yaml").read_text())
+
+
+def k8s_objects() -> list[dict[str, Any]]:
+    objects = []
+    for name in kustomization()["resources"]:
+        objects.extend(doc for doc in yaml.safe_load_all((K8S / name).read_text()) if doc)
+    return objects
+
+
+def k8s_object(kind: str) -> dict[str, Any]:
+    matches = [obj for obj in k8s_objects() if obj["kind"] == kind]
+    assert len(matches) == 1, f"expected one {kind}, found {len(matches)}"
+    return matches[0]
+
+
+@cache
+def _k8s_registry() -> Registry:
+    definitions = json.loads((K8S_SCHEMAS / "_definitions.json").read_text())
+    return Registry().with_resource(definitions["$id"], Resource.from_contents(definitions))
+
+
+def k8s_schema_errors(obj: dict[str, Any]) -> list[str]:
+    """Errors against the strict 1.29 schema of the object's kind (file naming as vendored:
+    <kind>-<group>-<version>.json, core group without the group part)."""
+    group, _, version = obj["apiVersion"].rpartition("/")
+    stem = obj["kind"].lower() + (f"-{group.split('.')[0]}" if group else "") + f"-{version}"
+    path = K8S_SCHEMAS / f"{stem}.json"
+    assert path.exists(), f"no vendored schema for {obj['apiVersion']} {obj['kind']} ({path.name})"
+    schema = json.loads(path.read_text())
+    validator = jsonschema.Draft202012Validator(schema, registry=_k8s_registry())
+    return [
+        f"{obj['kind']} {'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(obj)
+    ]
+
+
+def test_kustomization_lists_every_manifest() -> None:
+    on_disk = {path.name for path in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+    assert set(kustomization()["resources"]) == on_disk
+    version = project_version()
+    assert [image["newTag"] for image in kustomization()["images"] if image["name"] == "hadath"] == [version]
+    assert kustomization()["labels"][0]["pairs"]["app.kubernetes.io/version"] == version
+
+
+def test_manifests_match_the_kubernetes_schemas() -> None:
+    objects = k8s_objects()
+    assert {obj["kind"] for obj in objects} == {
+        "Namespace",
+        "ConfigMap",
+        "Secret",
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
     }
-    missing = [str(source.relative_to(ROOT)) for source, _target in mounts if not source.exists()]
-    if missing and not (DEPLOY / "prometheus").exists() and not (DEPLOY / "grafana").exists():
-        pytest.skip(f"monitoring configuration not in the repository yet: {missing}")
-    assert not missing, f"compose mounts files that do not exist: {missing}"
+    errors = [error for obj in objects for error in k8s_schema_errors(obj)]
+    assert errors == []
+
+
+def _container(deployment: dict[str, Any]) -> dict[str, Any]:
+    containers = deployment["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    return containers[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "edit"),
+    [
+        ("Deployment", lambda o: _container(o).update(imagePullPolcy="Always")),
+        ("Deployment", lambda o: _container(o)["resources"].update(limits="512Mi")),
+        ("HorizontalPodAutoscaler", lambda o: o["spec"].update(targetCPUUtilizationPercentage=70)),
+        ("Service", lambda o: o["spec"]["ports"][0].update(port="metrics")),
+        ("PodDisruptionBudget", lambda o: o.update(apiVersion="policy/v1", spec={"maxUnavailable": [1]})),
+        ("ConfigMap", lambda o: o["data"].update(HADATH_PARTITIONS=4)),
+    ],
+)
+def test_kubernetes_schemas_reject_a_broken_copy(kind: str, edit: Any) -> None:
+    obj = copy.deepcopy(k8s_object(kind))
+    edit(obj)
+    assert k8s_schema_errors(obj) != []
+
+
+def test_kustomize_renders_valid_objects() -> None:
+    kubectl = _tool("kubectl")
+    kustomize = _tool("kustomize")
+    if kubectl is None and kustomize is None:
+        pytest.skip("neither kubectl nor kustomize installed")
+    command = [kubectl, "kustomize", str(K8S)] if kubectl else [str(kustomize), "build", str(K8S)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rendered = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    assert len(rendered) == len(k8s_objects())
+    namespace = kustomization()["namespace"]
+    for obj in rendered:
+        assert k8s_schema_errors(obj) == []
+        if obj["kind"] != "Namespace":
+            assert obj["metadata"]["namespace"] == namespace
+        assert obj["metadata"]["labels"]["app.kubernetes.io/part-of"] == "hadath"
+    deployment = next(obj for obj in rendered if obj["kind"] == "Deployment")
+    assert _container(deployment)["image"] == f"hadath:{project_version()}"
+
+
+def test_manifests_agree_with_hadath_and_each_other() -> None:
+    config = k8s_object("ConfigMap")
+    secret = k8s_object("Secret")
+    deployment = k8s_object("Deployment")
+    service = k8s_object("Service")
+    hpa = k8s_object("HorizontalPodAutoscaler")
+    pdb = k8s_object("PodDisruptionBudget")
+    container = _container(deployment)
+    pod = deployment["spec"]["template"]
+
+    # Every variable the pod receives is one hadath reads.
+    unknown = set(config["data"]) - hadath_variables()
+    assert not unknown, f"ConfigMap keys hadath never reads: {sorted(unknown)}"
+    unknown = set(secret["stringData"]) - hadath_variables()
+    assert not unknown, f"Secret keys hadath never reads: {sorted(unknown)}"
+    unknown = {item["name"] for item in container.get("env", [])} - hadath_variables()
+    assert not unknown, f"Deployment env hadath never reads: {sorted(unknown)}"
+    Settings.from_env(config["data"])  # and the values parse
+
+    # The placeholders are marked as such, and the Secret stays optional for PLAINTEXT.
+    assert all("REPLACE_ME" in value for value in secret["stringData"].values())
+    sources = {next(iter(ref)): ref[next(iter(ref))] for ref in container["envFrom"]}
+    assert sources["configMapRef"]["name"] == config["metadata"]["name"]
+    assert sources["secretRef"]["name"] == secret["metadata"]["name"]
+    assert sources["secretRef"].get("optional") is True
+
+    # Image, command and port agree with the Dockerfile and the settings.
+    assert container["image"] == f"hadath:{project_version()}"
+    assert container.get("command") is None and container["args"] == ["worker"]
+    port = int(config["data"]["HADATH_METRICS_PORT"])
+    assert port == Settings().metrics_port
+    assert config["data"]["HADATH_METRICS_HOST"] == "0.0.0.0", "probes cannot reach a loopback-bound /metrics"
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"metrics": port}
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        check = container[probe]["httpGet"]
+        assert check["path"] == "/metrics" and check["port"] in ("metrics", port), probe
+    assert service["spec"]["ports"][0]["port"] == port
+    assert service["spec"]["ports"][0]["targetPort"] in ("metrics", port)
+    annotations = service["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == str(port)
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+    # Selectors find the pods.
+    labels = pod["metadata"]["labels"]
+    for selector in (
+        deployment["spec"]["selector"]["matchLabels"],
+        service["spec"]["selector"],
+        pdb["spec"]["selector"]["matchLabels"],
+    ):
+        assert selector.items() <= labels.items()
+    target = hpa["spec"]["scaleTargetRef"]
+    assert (target["kind"], target["name"]) == ("Deployment", deployment["metadata"]["name"])
+
+    # Partitions bound useful replicas.
+    partitions = int(config["data"]["HADATH_PARTITIONS"])
+    assert hpa["spec"]["maxReplicas"] <= partitions
+    assert hpa["spec"]["minReplicas"] <= deployment["spec"]["replicas"] <= hpa["spec"]["maxReplicas"]
+    assert pdb["spec"].get("maxUnavailable", 0) < hpa["spec"]["minReplicas"]
+
+    # Non-root, read-only root filesystem, as the image's user; Faust's directory writable.
+    instructions = dockerfile_instructions(DOCKERFILE.read_text())
+    image_user = next(a for _s, k, a in reversed(instructions) if k == "USER").split(":")
+    image_workdir = next(a for _s, k, a in reversed(instructions) if k == "WORKDIR")
+    pod_security = pod["spec"]["securityContext"]
+    assert pod_security["runAsNonRoot"] is True
+    assert str(pod_security["runAsUser"]) == image_user[0]
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True
+    assert security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"]["drop"] == ["ALL"]
+    mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
+    assert {container["workingDir"], "/tmp"} <= mounts
+    assert container["workingDir"] == image_workdir
+
+    # Sized for a worker under 400 MB RSS: that much requested, headroom in the limit.
+    resources = container["resources"]
+    assert parse_memory(resources["requests"]["memory"]) >= 400 * 2**20
+    assert parse_memory(resources["limits"]["memory"]) > parse_memory(resources["requests"]["memory"])
+    assert parse_cpu(resources["limits"]["cpu"]) >= parse_cpu(resources["requests"]["cpu"]) > 0
+    assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
