@@ -82,8 +82,8 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     # in the title (the headline restates the lead) or they are close together
     head = cl.head
     if c.trig.is_verb and head.trig.is_verb and c.standalone and head.standalone:
-        if title_sent or head.sent == 0:
-            return True
+        if title_sent or any(x.sent == 0 for x in cl.cands):
+            return True  # the headline event is restated in the body
         if c.mode in ("planned", "negated"):
             return True
         return abs(c.sent - max(x.sent for x in cl.cands)) <= 1
@@ -150,19 +150,41 @@ def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMentio
     return best
 
 
-def _date_for(
-    doc: Doc, c: Candidate, found: list[dates_mod.DateMention], published_at: datetime | None, mode: str
-) -> EventDate | None:
-    sent = doc.sentences[c.sent]
-    cands = [m for m in found if sent.start <= m.start < sent.end]
-    if not cands:
-        return None
-    t = c.trig.start
-    m = min(cands, key=lambda m: (abs(m.start - t), m.start))
+_LEAD_SENTENCES = 3  # title + the first body sentences: the article's news
+
+
+def _resolve(m: dates_mod.DateMention, published_at: datetime | None, mode: str) -> EventDate:
     value, precision = dates_mod.resolve(m, published_at, planned=(mode == "planned"))
     if precision not in ("day", "month", "year"):
         precision = None
     return EventDate(text=m.text, value=value, precision=precision)
+
+
+def _cluster_date(doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], published_at: datetime | None,
+                  mode: str) -> EventDate | None:
+    """The date expression nearest to any mention of the event, in that mention's
+    sentence (day/month precision only: 'عام 2016' dates a context, not an event).
+    An event of the article's lead without its own date takes the lead's date."""
+    usable = [m for m in found if m.precision in ("day", "month")]
+    best: tuple[int, int, dates_mod.DateMention] | None = None
+    for c in cl.cands:
+        sent = doc.sentences[c.sent]
+        t = c.trig.start
+        for m in usable:
+            if sent.start <= m.start < sent.end:
+                key = (abs(m.start - t), m.start, m)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+    if best is not None:
+        return _resolve(best[2], published_at, mode)
+    if mode != "planned":
+        # story date: an asserted event without its own date expression is dated by the
+        # first date of the article's lead (the convention of news event coding)
+        lead_end = doc.sentences[min(_LEAD_SENTENCES, len(doc.sentences)) - 1].end
+        lead = [m for m in usable if m.start < lead_end]
+        if lead:
+            return _resolve(lead[0], published_at, mode)
+    return None
 
 
 def _confidence(cl: Cluster, src: list, tgt: list) -> float:
@@ -218,12 +240,7 @@ def build(
         if not src and not tgt:
             continue  # an event needs at least one identifiable (coded) actor
         mode = cl.mode
-        date = _date_for(doc, head, found_dates, article.published_at, mode)
-        if date is None:
-            for c in cl.cands:
-                date = _date_for(doc, c, found_dates, article.published_at, mode)
-                if date is not None:
-                    break
+        date = _cluster_date(doc, cl, found_dates, article.published_at, mode)
         spans = sorted({(c.trig.start, c.trig.head_end) for c in cl.cands})[:MAX_MENTIONS]
         src_keys = [a.key or "" for a in src]
         tgt_keys = [a.key or "" for a in tgt]
