@@ -30,8 +30,20 @@ def ensure_topics(settings: Settings, timeout_seconds: float = 30.0, topics: lis
     )
     try:
         existing = set(admin.list_topics())
+        # The articles topic accepts records up to topic_max_message_bytes (larger than
+        # max_article_bytes, so oversized articles reach the worker and get dead-lettered);
+        # the dead-letter topic takes the same value plus room for the error headers.
+        limits = {
+            settings.articles_topic: settings.topic_max_message_bytes,
+            settings.dlt_topic: settings.topic_max_message_bytes + 1024 * 1024,
+        }
         missing = [
-            NewTopic(name, settings.partitions, settings.replication_factor)
+            NewTopic(
+                name,
+                settings.partitions,
+                settings.replication_factor,
+                topic_configs={"max.message.bytes": str(limits[name])} if name in limits else {},
+            )
             for name in wanted
             if name not in existing
         ]

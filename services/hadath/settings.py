@@ -69,6 +69,15 @@ class Settings:
     metrics_lag_interval_seconds: float = 10.0  # consumer-lag poll period (hadath.metrics)
     session_timeout_seconds: float = 10.0
     log_level: str = "info"
+    # Worker processing (docs/reliability.md, docs/scaling.md).
+    extractor: str = ""  # "module:function"; empty: hadath.extractor:extract; "passthrough": bench ceiling
+    extract_processes: int = 1  # extraction child processes (each killed and replaced on timeout)
+    max_in_flight: int = 256  # articles extracted/delivered concurrently, acked in read order
+    duplicate_ids: int = 100_000  # article ids remembered for the duplicate_id check (0: off)
+    shutdown_timeout_seconds: float = 30.0  # SIGTERM: drain and commit, hard exit after this
+    producer_linger_ms: float = 5.0
+    producer_compression: str = ""  # "", "gzip", "lz4", "zstd", "snappy"
+    topic_max_message_bytes: int = 8 * 1024 * 1024  # articles and dead-letter topics accept this
     # Connection security (KAFKA_* variables, see hadath.security and docs/producers.md).
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "SCRAM-SHA-512"

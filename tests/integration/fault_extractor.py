@@ -8,12 +8,16 @@ to :func:`hadath.extractor.extract` unchanged.
 from __future__ import annotations
 
 import os
+import time
 
 from hadath.extractor import extract as real_extract
 
 RAISE = "FAULT-RAISE"  # the extractor raises
 HANG = "FAULT-HANG"  # the extractor spins for ever, holding the GIL (a pathological regex)
 EXIT = "FAULT-EXIT"  # the extraction process dies
+# FAULT_EXTRACT_DELAY_MS=5 makes every extraction 5 ms slower: a stream that is still
+# in progress when a test kills or stops something.
+DELAY = float(os.environ.get("FAULT_EXTRACT_DELAY_MS", "0")) / 1000
 
 
 def extract(article):  # type: ignore[no-untyped-def]
@@ -25,4 +29,6 @@ def extract(article):  # type: ignore[no-untyped-def]
             pass
     if EXIT in body:
         os._exit(3)
+    if DELAY:
+        time.sleep(DELAY)
     return real_extract(article)

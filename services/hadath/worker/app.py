@@ -1,28 +1,246 @@
 """The Faust app: articles topic -> agent -> events topic (and dead letters).
 
-The agent is deliberately thin: decode, call the pure :func:`hadath.records.process_record`,
-send the resulting records and wait for the broker's acknowledgements before the
-next record. Faust commits an offset only after the agent has moved past it, so
-an article's offset is committed after its events are acknowledged: at least once.
+Per record, in the order records are read:
+
+1. ``decode_article`` (records.py): null / too large / not UTF-8 / not JSON / not an object /
+   schema-invalid records become one dead letter each; then the ``duplicate_id`` check.
+2. Extraction in a child process with a deadline (extraction.py): an exception becomes
+   ``extractor_error``, a deadline overrun ``extract_timeout``, a dead child ``extractor_crash``.
+3. The records (events, or the one dead letter) are sent; the article is acked to Faust only
+   when the broker has acknowledged them *and* every earlier article is acked (pipeline.py).
+   Faust commits acked offsets only, so the committed offset never passes an article whose
+   output is not on the broker: at least once, nothing lost (docs/reliability.md).
+
+Up to ``HADATH_MAX_IN_FLIGHT`` articles are in flight at once; the order of acks is what
+makes that safe.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import os
+import threading
+import time
+from collections.abc import Awaitable
+from typing import Any
 
 import faust
 
-from hadath import __version__
-from hadath.extractor import EXTRACTOR_VERSION, extract
-from hadath.records import Consumed, process_record
+from hadath import __version__, metrics
+from hadath.records import (
+    Consumed,
+    DuplicateIds,
+    OutRecord,
+    RecordRejected,
+    dead_letter_record,
+    decode_article,
+    serialized_event_record,
+)
 from hadath.security import faust_credentials
 from hadath.settings import Settings
+from hadath.worker.extraction import DEFAULT_EXTRACTOR, ExtractorPool
+from hadath.worker.pipeline import InOrderPipeline
+from hadath_schemas import Article
 
 log = logging.getLogger("hadath.worker")
 
+PASSTHROUGH = "passthrough"
+READY_LINE = "hadath worker ready"
+DELIVERY_ATTEMPTS = 3
+EXIT_FATAL = 70  # delivery impossible: exit *without* committing, redelivery on restart
+EXIT_SHUTDOWN_TIMEOUT = 75
+
+
+# ---------------------------------------------------------------- observation points
+# One call per outcome, so metrics (hadath.metrics) are one line each.
+def observe_article(outcome: str, seconds: float, events: int) -> None:
+    """An article left the pipeline: outcome is "events" or "dead_letter"."""
+
+
+def observe_dead_letter(reason: str, stage: str) -> None:
+    """One record went to the dead-letter topic with this reason."""
+
+
+def observe_extraction(seconds: float) -> None:
+    """One extraction call (child round trip) finished, successfully or not."""
+    metrics.extraction_seconds(seconds)
+
+
+class FatalDeliveryError(RuntimeError):
+    pass
+
+
+def _consumed(message: Any) -> Consumed:
+    headers = message.headers or []
+    return Consumed(
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None,
+        key=message.key,
+        value=message.value,
+        headers=list(headers.items()) if isinstance(headers, dict) else list(headers),
+    )
+
+
+class ArticleHandler:
+    """What happens to one consumed record. ``prepare`` runs synchronously in read order
+    (so the duplicate check sees articles in order) and returns the async rest."""
+
+    def __init__(self, app: faust.App, settings: Settings, pool: ExtractorPool | None) -> None:
+        self.app = app
+        self.settings = settings
+        self.pool = pool
+        self.duplicates = DuplicateIds(settings.duplicate_ids)
+        self.source = f"/hadath/{settings.app_id}"
+
+    def prepare(self, consumed: Consumed) -> Awaitable[None]:
+        metrics.received()
+        started = time.perf_counter()
+        try:
+            article = decode_article(consumed.value, self.settings.max_article_bytes)
+        except RecordRejected as error:
+            return self._dead_letter(consumed, error, started)
+        if self.pool is None:  # pass-through: the framework's ceiling, see docs/scaling.md
+            return self._deliver_events(consumed, [self._marker(article)], started)
+        duplicate = self.duplicates.check(article)
+        if duplicate is not None:
+            return self._dead_letter(consumed, duplicate, started)
+        return self._extract(consumed, article, started)
+
+    def _marker(self, article: Article) -> OutRecord:
+        value = json.dumps({"article_id": article.id, "passthrough": True}).encode()
+        key = article.id.encode()
+        return OutRecord(self.settings.events_topic, key, value, [("ce_subject", key)])
+
+    async def _extract(self, consumed: Consumed, article: Article, started: float) -> None:
+        assert self.pool is not None and consumed.value is not None
+        t0 = time.perf_counter()
+        try:
+            events = await self.pool.extract(consumed.value)
+        except RecordRejected as error:
+            observe_extraction(time.perf_counter() - t0)
+            self.duplicates.forget(article.id)
+            await self._dead_letter(consumed, error, started)
+            return
+        observe_extraction(time.perf_counter() - t0)
+        records = [
+            serialized_event_record(event_id, article_id, value, self.settings.events_topic, self.source)
+            for event_id, article_id, value in events
+        ]
+        await self._deliver_events(consumed, records, started)
+
+    async def _deliver_events(self, consumed: Consumed, records: list[OutRecord], started: float) -> None:
+        try:
+            await self._send_all(records)
+        except FatalDeliveryError as exc:
+            # The events cannot be written: park the article on the dead-letter topic instead
+            # (stage "produce"), so one poisonous output cannot stop the stream.
+            error = RecordRejected("produce_failed", "produce", str(exc), exc.__cause__)
+            await self._dead_letter(consumed, error, started)
+            return
+        metrics.events_produced(r.value for r in records)
+        metrics.processed(consumed.timestamp_ms)  # at ack time: end-to-end latency
+        observe_article("events", time.perf_counter() - started, len(records))
+        log.debug("%s[%d]@%d: %d events", consumed.topic, consumed.partition, consumed.offset, len(records))
+
+    async def _dead_letter(self, consumed: Consumed, error: RecordRejected, started: float) -> None:
+        log.warning(
+            "dead-lettered %s[%d]@%d key=%r reason=%s stage=%s: %s",
+            consumed.topic,
+            consumed.partition,
+            consumed.offset,
+            (consumed.key or b"")[:80],
+            error.reason,
+            error.stage,
+            error.message[:300],
+        )
+        record = dead_letter_record(consumed, error, self.settings.dlt_topic)
+        try:
+            await self._send_all([record])
+        except FatalDeliveryError:
+            # Not even the dead-letter topic takes it: stop *without* acking or committing.
+            # The record is read again after the restart; nothing is lost.
+            log.critical(
+                "cannot write the dead letter for %s[%d]@%d: exiting uncommitted",
+                consumed.topic,
+                consumed.partition,
+                consumed.offset,
+            )
+            raise
+        metrics.dead_lettered(error.reason, consumed.timestamp_ms)
+        observe_dead_letter(error.reason, error.stage)
+        observe_article("dead_letter", time.perf_counter() - started, 0)
+
+    async def _send_all(self, records: list[OutRecord]) -> None:
+        """Send and wait for every acknowledgement; retry the lot a few times.
+
+        The producer itself retries transient errors (a broker outage) for up to
+        ``producer_request_timeout``; what reaches us here is a hard failure. A retry
+        resends records that may already be on the broker: duplicates with the same
+        deterministic key are harmless (docs/reliability.md).
+        """
+        producer = self.app.producer
+        last: BaseException | None = None
+        for attempt in range(1, DELIVERY_ATTEMPTS + 1):
+            try:
+                futures = [
+                    await producer.send(
+                        r.topic, r.key, r.value, partition=None, timestamp=None, headers=r.headers
+                    )
+                    for r in records
+                ]
+                for future in futures:
+                    await future
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                last = exc
+                log.warning("delivery attempt %d/%d failed: %r", attempt, DELIVERY_ATTEMPTS, exc)
+                await asyncio.sleep(0.5 * attempt)
+        raise FatalDeliveryError(f"{type(last).__name__}: {last}") from last
+
+
+class HadathApp(faust.App):
+    """faust.App with a bounded shutdown: SIGTERM drains and commits (Faust's own stop
+    sequence, see docs/reliability.md); if that takes longer than the deadline (e.g. the
+    broker is gone), the process exits anyway and the uncommitted tail is redelivered."""
+
+    shutdown_timeout: float = 30.0
+
+    async def on_stop(self) -> None:
+        timer = threading.Timer(self.shutdown_timeout, _shutdown_overrun, args=(self.shutdown_timeout,))
+        timer.daemon = True
+        timer.start()
+        log.info(
+            "stopping: draining in-flight articles, then committing (deadline %.0f s)", self.shutdown_timeout
+        )
+        await super().on_stop()
+
+
+def _shutdown_overrun(timeout: float) -> None:
+    log.error("shutdown did not finish within %.0f s: exiting now (uncommitted work is redelivered)", timeout)
+    logging.shutdown()
+    os._exit(EXIT_SHUTDOWN_TIMEOUT)
+
+
+def _exit_if_failed(task: asyncio.Future[Any]) -> None:
+    """The acker only fails when output cannot be written at all: exit uncommitted."""
+    if not task.cancelled() and task.exception() is not None:
+        _fatal(task.exception())  # type: ignore[arg-type]
+
+
+def _fatal(exc: BaseException) -> None:
+    log.critical("fatal delivery failure, exiting without commit: %r", exc)
+    logging.shutdown()
+    os._exit(EXIT_FATAL)
+
 
 def create_app(settings: Settings) -> faust.App:
-    app = faust.App(
+    app = HadathApp(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_list],
         broker_credentials=faust_credentials(settings),  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*
@@ -35,10 +253,17 @@ def create_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.replication_factor,
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=max(1.0, settings.session_timeout_seconds / 5),
+        broker_commit_interval=1.0,  # smaller redelivery window after a crash
         consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=max(1024 * 1024, 2 * settings.max_article_bytes),
         producer_acks=-1,
+        producer_linger=settings.producer_linger_ms / 1000.0,
+        producer_compression_type=settings.producer_compression or None,
+        # a dead letter carries the original value, which can be as large as the topic allows
+        producer_max_request_size=settings.topic_max_message_bytes + 1024 * 1024,
         version=1,
     )
+    app.shutdown_timeout = settings.shutdown_timeout_seconds
     articles = app.topic(
         settings.articles_topic,
         key_type=bytes,
@@ -46,54 +271,44 @@ def create_app(settings: Settings) -> faust.App:
         key_serializer="raw",
         value_serializer="raw",
     )
-    source = f"/hadath/{settings.app_id}"
+    spec = settings.extractor or DEFAULT_EXTRACTOR
+    passthrough = spec == PASSTHROUGH
+    state = {"pool_ready": passthrough, "assigned": None}
+
+    def maybe_ready() -> None:
+        if state["pool_ready"] and state["assigned"] is not None:
+            log.info("%s: %d partitions assigned", READY_LINE, len(state["assigned"]))
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        state["assigned"] = sorted(f"{tp.topic}[{tp.partition}]" for tp in assigned)
+        log.info("partitions assigned: %s", ", ".join(state["assigned"]) or "none")
+        maybe_ready()
 
     @app.agent(articles, name="extract-events")
     async def extract_events(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            message = event.message
-            consumed = Consumed(
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
-                timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None,
-                key=message.key,
-                value=message.value,
-                headers=list((message.headers or {}).items())
-                if isinstance(message.headers, dict)
-                else list(message.headers or []),
-            )
-            outcome = process_record(
-                consumed,
-                extract,
-                events_topic=settings.events_topic,
-                dlt_topic=settings.dlt_topic,
-                max_bytes=settings.max_article_bytes,
-                source=source,
-            )
-            if outcome.rejected is not None:
-                log.warning(
-                    "dead-lettered %s[%d]@%d: %s (%s)",
-                    consumed.topic,
-                    consumed.partition,
-                    consumed.offset,
-                    outcome.rejected.reason,
-                    outcome.rejected.message,
-                )
-            pending = []
-            for record in outcome.records:
-                pending.append(
-                    await app.topic(record.topic).send(
-                        key=record.key,
-                        value=record.value,
-                        headers=record.headers,
-                        key_serializer="raw",
-                        value_serializer="raw",
-                    )
-                )
-            for delivery in pending:  # the offset moves on only after the broker has them all
-                await delivery
-            log.debug("article at offset %d: %d events", consumed.offset, len(outcome.events))
+        pool = None
+        if not passthrough:
+            pool = ExtractorPool(spec, settings.extract_processes, settings.extract_timeout_seconds)
+            await pool.start()
+            state["pool_ready"] = True
+            maybe_ready()
+        handler = ArticleHandler(app, settings, pool)
+        manual = stream.noack()  # acks only from the pipeline, in read order
+        pipeline = InOrderPipeline(settings.max_in_flight, manual.ack)
+        metrics.track_in_flight(lambda: len(pipeline))
+        acker = asyncio.ensure_future(pipeline.run())
+        acker.add_done_callback(_exit_if_failed)
+        try:
+            async for event in manual.events():
+                await pipeline.submit(event, handler.prepare(_consumed(event.message)))
+        finally:
+            acker.cancel()
+            pipeline.cancel_all()
+            if pool is not None:
+                await pool.close()
 
-    log.info("hadath %s, extractor %s", __version__, EXTRACTOR_VERSION)
+    log.info(
+        "hadath %s, extractor %s, %d extraction process(es)", __version__, spec, settings.extract_processes
+    )
     return app

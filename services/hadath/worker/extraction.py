@@ -70,11 +70,24 @@ def _write_frame(stream: BinaryIO, payload: Any) -> None:
     stream.flush()
 
 
+def _die_with_parent() -> None:
+    """SIGKILL this child when the worker dies, even if it is stuck in an extraction
+    (EOF on stdin only ends it between articles)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent was already gone before prctl
+        os._exit(0)
+
+
 def child_main(spec: str) -> int:
     """The child's loop. stdout carries frames only: anything printed goes to stderr."""
     from hadath.records import serialize_events
     from hadath_schemas import Article
 
+    _die_with_parent()
     frames_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
