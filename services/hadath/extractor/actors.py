@@ -179,7 +179,20 @@ def find_actors(doc: Doc) -> list[ActorMention]:
             out.append(_mention(doc, m, row.code, row.kind))
             k += 1
     out = _merge_appositions(doc, out)
-    return _learn_names(doc, out)
+    out = _learn_names(doc, out)
+    return _syrian_regime(doc, out)
+
+
+def _syrian_regime(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """Spec §5: a bare 'النظام' (the regime) in Syrian news is SYRGOV."""
+    if not any(m.code and m.code[:3] == "SYR" for m in ms):
+        return ms
+    for m in ms:
+        if m.code is None and m.tok_end - m.tok_start == 1:
+            w = doc.tokens[m.tok_start].norm
+            if w in ("النظام", "للنظام", "والنظام", "بالنظام"):
+                m.code = "SYRGOV"
+    return ms
 
 
 _NAME_MAX = 4

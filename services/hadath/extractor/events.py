@@ -78,6 +78,7 @@ class Candidate:
     attributed_text: str | None = None
     sent: int = 0
     explicit_source: bool = False
+    date_value: str | None = None  # resolved date written right next to this mention
 
 
 def _word(tok_norm: str) -> str:
@@ -165,6 +166,8 @@ class SentenceView:
         tanwin alef ('لاحقا', 'رسميا') is an adverb/accusative, never a construct head."""
         tok = self.doc.tokens[j]
         w = tok.norm
+        if any(sp.enclitic and not sp.conj and sp.stem in _PREP_STEMS for sp in splits(w)) and len(w) <= 5:
+            return True  # a resumptive pronoun PP: 'طالبت به موسكو'
         return (tok.is_punct or self.is_kind(j, "SKIP") or w in ("و", "ان", "أن")
                 or j in self.actor_end or w.isdigit()
                 or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w)))
@@ -272,6 +275,23 @@ class SentenceView:
         if w.endswith("ا") and not w.startswith("ال"):
             return False
         return not head_readings(w)
+
+    def subject_before_relative(self, t: TriggerMention, verbs: set[int]) -> Group | None:
+        """'الوزير القطري الذي كان يتحدث أمام المجلس، اتهم X': the actor that a relative
+        clause (closed by a comma right before the verb) hangs on."""
+        j = t.tok - 1
+        if j < self.start or self.norm(j) not in _COMMA:
+            return None
+        for k in range(j - 1, max(self.start, j - 25) - 1, -1):
+            if k in verbs or self.is_kind(k, "SAY") or self.norm(k) in (".", "؛", ":"):
+                return None
+            if self.norm(k) in _RELATIVES:
+                if k - 1 in self.actor_end:
+                    a = self.actor_end[k - 1]
+                    if self.prep_before(a) is None:
+                        return Group(None, [a], a.tok_start, a.tok_end)
+                return None
+        return None
 
     def left_subject(self, t: TriggerMention, max_gap: int = _LEFT_GAP) -> Group | None:
         """SVO: an actor group right before the verb (only particles in between)."""
@@ -452,7 +472,7 @@ def _pseudo_trigger(doc: Doc, i: int) -> TriggerMention | None:
     from hadath.extractor.morph import Split
 
     tok = doc.tokens[i]
-    entry = TriggerEntry("", "V", "SAY", "000", "", 0.0, (), (), False, False, False, (), "")
+    entry = TriggerEntry("", "V", "SAY", "000", "", 0.0, (), (), False, False, False, False, (), "")
     return TriggerMention(
         i,
         i + 1,
@@ -560,6 +580,8 @@ def _attach(
     if t.is_verb:
         rel = sv.relative_antecedent(t)
         left = sv.left_subject(t) if rel is False else rel
+        if left is None and rel is False:
+            left = sv.subject_before_relative(t, verbs)
         if rel is not False:
             subj = rel  # may be None: the antecedent is not an actor
             no_fallback = rel is None
@@ -571,6 +593,8 @@ def _attach(
             obj = bare[0] if bare else None
         else:
             np_subj = sv.left_np_subject(t)
+            if (t.split.enclitic or sv._resumptive(t)) and bare and sv.starts_near(bare[0], t):
+                np_subj = False  # 'في خطوة أدانتها الولايات المتحدة': VSO with an object pronoun
             if np_subj is not False:
                 # SVO with a noun-phrase subject: 'مفوضية الأمم المتحدة السامية قد حثت الأردن'
                 # (actor inside the NP) or 'إن القصف استهدف' (no actor: no fallback either)
@@ -605,12 +629,17 @@ def _attach(
                 obj = gen
         elif gen is not None:
             # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
-            # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj
+            # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;
+            # a participle's following noun phrase is always its object ('نافية استخدام X')
             adjective = gen.tok_start == t.tok + 1 and all(a.kind == "demonym" for a in gen.actors)
-            if e.slots[:1] == ("obj",) and not symmetric and not adjective:
+            if e.participle or (e.slots[:1] == ("obj",) and not symmetric and not adjective):
                 obj = gen
             else:
                 subj = gen
+        if subj is None:
+            first = groups[0] if groups else None
+            if first is not None and first.prep == "من" and first.tok_start == t.tok + 2 and first.coded:
+                subj = first  # 'بطلب من موسكو', 'بمبادرة من واشنطن': the agent
         if subj is None:
             agent, tgt_g = _agent_clause(sv, t)
             if agent is not None:
@@ -651,16 +680,24 @@ def _attach(
     if e.type == "ATTACK" and not target:
         for g in groups:
             # 'في سوريا', 'لمواقع عسكرية سورية': the country of the place struck
-            if id(g) not in used and g.prep in ("في", "ل", "gen", "علي") and any(
+            if id(g) not in used and g.prep in ("في", "gen", "علي") and any(
                     a.kind in ("country", "demonym") for a in g.actors):
                 target.extend(a for a in g.actors if a.kind in ("country", "demonym"))
                 used.add(id(g))
                 break
+    if not target and not symmetric and e.type in ("CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"):
+        # 'يدين إطلاق الصواريخ الحوثية': the actor inside the object noun phrase
+        for g in groups:
+            if id(g) not in used and g.prep == "gen" and g.coded and g.tok_start - t.tok_end <= 3:
+                target.extend(g.actors)
+                used.add(id(g))
+                filled.add("obj")
+                break
     if e.required and not any(r in filled for r in e.required):
         return None
     if symmetric:
-        if obj is not None and id(obj) not in used:
-            target.extend(obj.actors)  # 'التقى X Y': the object is a participant too
+        if obj is not None and id(obj) not in used and not e.needs_two:
+            target.extend(obj.actors)  # 'التقى X Y': the object is a participant too (not for بحث: the topic)
             used.add(id(obj))
         for g in groups:
             if id(g) not in used and g.prep in ("مع", "بين"):
@@ -696,6 +733,10 @@ def _attach(
                        or etype in ("ACCUSE", "DEMAND", "ATTACK")]
     if _is_purpose(sv, t):
         cand.standalone = False
+    if not t.is_verb and t.tok > sv.start and sv.is_kind(t.tok - 1, "COPULA"):
+        cand.standalone = False  # 'تشكل تهديدا لأمن المنطقة': a predicate, not an event
+    if e.type == "AGREE" and not t.is_verb and t.split.article and not e.rest and not cand.explicit_source:
+        cand.standalone = False  # 'الاتفاق النووي': a reference to an existing agreement
     return cand
 
 

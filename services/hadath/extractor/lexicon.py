@@ -33,6 +33,7 @@ class TriggerEntry:
     symmetric: bool
     needs_two: bool  # sym2
     joint_split: bool  # '+joint'
+    participle: bool  # '+ptcp'
     rest: tuple[str, ...]  # folded words after the head for multiword triggers
     note: str
 
@@ -46,9 +47,10 @@ class Form:
     person: str | None  # '1' when the form is unambiguously first person
 
 
-def _parse_frame(frame: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool, bool]:
+def _parse_frame(frame: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool, bool, bool]:
     joint = "+joint" in frame
-    frame = frame.replace("+joint", "").strip()
+    ptcp = "+ptcp" in frame
+    frame = frame.replace("+joint", "").replace("+ptcp", "").strip()
     slots: list[str] = []
     required: list[str] = []
     sym = needs_two = False
@@ -68,7 +70,7 @@ def _parse_frame(frame: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bo
         slots.append(p)
         if req:
             required.append(p)
-    return tuple(slots), tuple(required), sym, needs_two, joint
+    return tuple(slots), tuple(required), sym, needs_two, joint, ptcp
 
 
 def perfect_forms(lemma: str) -> list[tuple[str, str | None]]:
@@ -215,11 +217,11 @@ def load_lexicon(path: str | None = None) -> Lexicon:
             raise ValueError(f"triggers.tsv: expected 9 columns, got {len(cols)}: {raw!r}")
         lemma, pos, forms, etype, cameo, plover, gold, frame = (c.strip() for c in cols[:8])
         note = cols[8].strip() if len(cols) > 8 else ""
-        slots, required, sym, two, joint = _parse_frame(frame)
+        slots, required, sym, two, joint, ptcp = _parse_frame(frame)
         words = lemma.split()
         rest = tuple(b for b in (_rest_base(w) for w in words[1:]) if b)
         entry = TriggerEntry(
-            lemma, pos, etype, cameo, plover, float(gold), slots, required, sym, two, joint, rest, note
+            lemma, pos, etype, cameo, plover, float(gold), slots, required, sym, two, joint, ptcp, rest, note
         )
         entries.append(entry)
         for b in rest:

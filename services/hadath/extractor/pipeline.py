@@ -75,6 +75,9 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
         )
     if not ok:
         return False
+    dates = {x.date_value for x in cl.cands if x.date_value}
+    if c.date_value and dates and c.date_value not in dates:
+        return False  # 'فجر الإثنين' vs 'في 7 أبريل': two different attacks
     cl_mode = cl.mode
     if c.mode_strong and c.mode != cl_mode and any(x.mode_strong for x in cl.cands):
         return False
@@ -239,6 +242,8 @@ def build(
             tgt = [pa]
         if not src and not tgt:
             continue  # an event needs at least one identifiable (coded) actor
+        if not src and not head.symmetric and cl.type != "ATTACK":
+            continue  # an accusation/demand/... without its author is not coded (attackers may be unnamed)
         mode = cl.mode
         date = _cluster_date(doc, cl, found_dates, article.published_at, mode)
         spans = sorted({(c.trig.start, c.trig.head_end) for c in cl.cands})[:MAX_MENTIONS]
@@ -299,10 +304,32 @@ def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[Place
     return doc, cands, places
 
 
+_DATE_NEAR = 40  # characters: a date expression this close to a trigger dates that mention
+
+
+def _attach_dates(doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMention],
+                  published_at: datetime | None) -> None:
+    """The resolved date right next to each mention (used to keep apart same-type events)."""
+    if not found:
+        return
+    for c in cands:
+        sent = doc.sentences[c.sent]
+        best = None
+        for m in found:
+            if m.precision not in ("day", "month") or not sent.start <= m.start < sent.end:
+                continue
+            d = m.start - c.trig.end if m.start >= c.trig.end else c.trig.start - m.end
+            if d <= _DATE_NEAR and (best is None or d < best[0]):
+                best = (d, m)
+        if best is not None:
+            c.date_value = dates_mod.resolve(best[1], published_at, planned=(c.mode == "planned"))[0]
+
+
 def extract(article: Article) -> list[Event]:
     """Events of one article (pure, deterministic)."""
     text = article.text
     doc, cands, places = analyse(text, len(article.title))
+    found = dates_mod.find_dates(text) if cands else []
+    _attach_dates(doc, cands, found, article.published_at)
     clusters = merge(cands)
-    found = dates_mod.find_dates(text) if clusters else []
     return build(doc, article, clusters, places, found)

@@ -39,6 +39,8 @@ def _allowed(form: Form, sp: Split) -> bool:
             return False
         if sp.future and form.aspect not in ("imperf",):
             return False
+        if sp.enclitic == "ي":
+            return False  # a verb's 1st-person object is ني, never ي
         return not (sp.prep and not (sp.prep == "ل" and form.aspect in ("imperf", "juss")))
     # nouns: no future prefix, no pronoun after the article
     if sp.future:
