@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from doc_snippets import run_snippet
 from kafka_broker import LocalKafka, TlsFiles, make_tls_files, sasl_ssl_broker
 from worker_process import TopicNames, WorkerProcess
 
@@ -89,6 +90,14 @@ def test_producer_worker_and_tail_work_end_to_end_over_sasl_ssl(
     assert events, f"no event arrived:\n{tailed.stderr}\n{worker.log_tail()}"
     seed_ids = {f"seed-{p.stem}" for p in (ROOT / "seeds").glob("*.txt")}
     assert events[0]["article_id"] in seed_ids
+
+
+def test_the_documented_python_producer_works_over_sasl_ssl(secured: LocalKafka, tls: TlsFiles) -> None:
+    # docs/producers.md's kafka-python example, driven by the same KAFKA_* variables as hadath
+    env = {**security_env(secured, tls), "HADATH_ARTICLES_TOPIC": f"articles-doc-{uuid.uuid4().hex[:8]}"}
+    result = run_snippet("python-producer", env)
+    assert result.returncode == 0, result.stderr
+    assert "sent example-2016-09-08-0001" in result.stdout
 
 
 def test_a_wrong_password_is_refused_with_a_clear_error(
