@@ -103,3 +103,12 @@ def test_masdar_preferred_after_preposition() -> None:
     doc = make_doc("بعد نفي الحكومة", 0)
     (t,) = find_triggers(doc)
     assert t.entry.pos == "N" and t.entry.type == "DENY"
+
+
+def test_morphology_confirms_readings() -> None:
+    from hadath.extractor.triggers import checked_readings
+
+    # the analyser knows 'طالب' only as the verb here, so the verb reading stays
+    assert {f.entry.lemma for f, _ in checked_readings("طالب", "طالب")} == {"طالب"}
+    # a function-word-led multiword trigger is not filtered away
+    assert any(f.entry.lemma == "على استعداد" for f, _ in checked_readings("على", "علي"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from hadath.extractor.lexicon import Form, Lexicon, load_lexicon
 from hadath.extractor.morph import Split, splits
-from hadath.extractor.text import Doc, Token
+from hadath.extractor.text import Doc, Token, fold
 
 # how far (in tokens) each further word of a multiword trigger may be from the previous one
 _MW_GAP = 4
@@ -46,6 +46,44 @@ def _allowed(form: Form, sp: Split) -> bool:
     if sp.future:
         return False
     return not (sp.article and sp.enclitic)
+
+
+@cache
+def _morphology():
+    """The project's camel-tools morphology (hadath.extractor.morphology), if usable."""
+    try:
+        from hadath.extractor.morphology import Morphology
+
+        return Morphology.default()
+    except Exception:  # pragma: no cover - missing DB/camel data: the clitic splitter alone
+        return None
+
+
+def _head(lemma: str) -> str:
+    return fold(lemma.split()[0]) if lemma.strip() else ""
+
+
+@lru_cache(maxsize=200_000)
+def checked_readings(original: str, word: str) -> tuple[tuple[Form, Split], ...]:
+    """Readings of ``word`` (folded) that the morphology analyser confirms for the
+    original spelling: same head lemma and part of speech. When the analyser does not
+    know the word at all, the splitter's readings stand."""
+    readings = head_readings(word)
+    if not readings:
+        return readings
+    morph = _morphology()
+    if morph is None:
+        return readings
+    analyses = morph.analyze(original)
+    if not analyses:
+        return readings
+    ok = {(fold(a.lemma.split()[0]), a.pos) for a in analyses if a.lemma}
+    function_word = any(a.pos == "other" for a in analyses)
+    return tuple(
+        r for r in readings
+        if (_head(r[0].entry.lemma), "verb" if r[0].entry.pos == "V" else "noun") in ok
+        or (function_word and r[0].entry.rest)  # 'على استعداد': a multiword led by a function word
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -116,7 +154,7 @@ def find_triggers(doc: Doc) -> list[TriggerMention]:
             nominal_ctx = i > sent.tok_start and _strip_conj(toks[i - 1].norm) in _NOMINAL_CONTEXT
             # folding merged teh marbuta into heh: 'وزارة' must not read as و+زار+ه
             tm = doc.text[tok.end - 1 : tok.end] == "ة"
-            for form, sp in head_readings(tok.norm):
+            for form, sp in checked_readings(doc.text[tok.start : tok.end], tok.norm):
                 if tm and sp.enclitic.endswith("ه"):
                     continue
                 rest = form.entry.rest
