@@ -276,6 +276,18 @@ class SentenceView:
             return False
         return not head_readings(w)
 
+    def amma_topic(self, t: TriggerMention) -> Group | None:
+        """'أما X ... فـVERB': X is the topic and the subject of the ف-verb."""
+        if t.split.conj != "ف":
+            return None
+        for k in range(t.tok - 1, max(self.start, t.tok - 15) - 1, -1):
+            if self.norm(k) in ("اما", "وأما", "واما"):
+                for a in self.actors:
+                    if k < a.tok_start < t.tok and self.prep_before(a) is None:
+                        return Group(None, [a], a.tok_start, a.tok_end)
+                return None
+        return None
+
     def subject_before_relative(self, t: TriggerMention, verbs: set[int]) -> Group | None:
         """'الوزير القطري الذي كان يتحدث أمام المجلس، اتهم X': the actor that a relative
         clause (closed by a comma right before the verb) hangs on."""
@@ -429,8 +441,19 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             subj = _subject_of(sv, fake, verbs) if fake else None
             sp = subj.coded[0] if subj and subj.coded else None
             if sp is None and subj is None:
-                earlier = [x for j, x in says if j < i and x is not None]
-                sp = earlier[-1] if earlier else last_speaker
+                # a participle/pro-drop speech verb ('، مؤكدة أن'): the subject of the
+                # previous verb of the sentence, trigger or speech verb
+                prev_trig = [t for t in ts if t.tok < i and t.is_verb]
+                earlier = [(j, x) for j, x in says if j < i and x is not None]
+                for pt in reversed(prev_trig):
+                    if earlier and pt.tok < earlier[-1][0]:
+                        break
+                    g = _subject_of(sv, pt, verbs)
+                    if g is not None and g.coded:
+                        sp = g.coded[0]
+                        break
+                if sp is None:
+                    sp = earlier[-1][1] if earlier else last_speaker
             says.append((i, sp))
             if sp is not None and sv.is_kind(i, "SAY"):
                 last_speaker = sp
@@ -453,7 +476,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                     continue
                 if other.type != "DENY" or not other.trig.tok < cand.trig.tok:
                     continue
-                lim = next((k for k in range(other.trig.tok_end, sv.end) if sv.is_kind(k, "CLAUSE")), sv.end)
+                lim = next((k for k in range(other.trig.tok_end, sv.end) if sv.is_kind(k, "CLAUSE")
+                            or (sv.norm(k) in _COMMA and k + 1 in verbs)), sv.end)
                 if cand.trig.tok < lim:
                     cand.standalone = False
         for i, _sp in says:
@@ -592,8 +616,12 @@ def _attach(
             subj = left
             obj = bare[0] if bare else None
         else:
-            np_subj = sv.left_np_subject(t)
-            if (t.split.enclitic or sv._resumptive(t)) and bare and sv.starts_near(bare[0], t):
+            # a verb with و/ف opens a new (coordinated) clause: no SVO with the words before it
+            np_subj = sv.left_np_subject(t) if not t.split.conj else False
+            amma = sv.amma_topic(t)
+            if amma is not None:
+                np_subj = amma  # 'أما وزير الخارجية الإيراني، جواد ظريف، فندد'
+            elif (t.split.enclitic or sv._resumptive(t)) and bare and sv.starts_near(bare[0], t):
                 np_subj = False  # 'في خطوة أدانتها الولايات المتحدة': VSO with an object pronoun
             if np_subj is not False:
                 # SVO with a noun-phrase subject: 'مفوضية الأمم المتحدة السامية قد حثت الأردن'

@@ -47,8 +47,8 @@ def _first_token_keys(word: str) -> tuple[tuple[str, int], ...]:
             # لل: the article's alef is elided, so the prefix is one char shorter
             pre = len(word) - len(sp.stem) - 2
             keys.append((key, max(pre, 0)))
-            if n_pre:
-                keys.append((sp.stem, len(word) - len(sp.stem)))
+            # a row listed without the article ('وزير') also matches 'الوزير'
+            keys.append((sp.stem, len(word) - len(sp.stem)))
         elif n_pre:
             keys.append((sp.stem, n_pre))
     seen: set[str] = set()

@@ -70,9 +70,11 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     if c.symmetric:
         ok = _compatible_sets(cl.keys("source") | cl.keys("target"), _keys(c.source) | _keys(c.target))
     else:
-        ok = _compatible_sets(cl.keys("source"), _keys(c.source)) and _compatible_sets(
-            cl.keys("target"), _keys(c.target)
-        )
+        cs, ct = _keys(c.source), _keys(c.target)
+        ks, kt = cl.keys("source"), cl.keys("target")
+        ok = _compatible_sets(ks, cs) and _compatible_sets(kt, ct)
+        if ok and cs and ct and ks and kt and (cs != ks or ct != kt):
+            ok = False  # both fully specified and different: 'طالبت X Y' vs 'مطالبة X Y وZ' are two demands
     if not ok:
         return False
     dates = {x.date_value for x in cl.cands if x.date_value}
