@@ -85,7 +85,9 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
             # committed (Faust commits every second) and polled (every second) -> lag 0
             wait_for(prometheus, "sum(hadath_consumer_lag_records)", lambda v: v == 0, 60, "lag drained")
             time.sleep(2)  # one more scrape + rule evaluation over the final counts
-            events = consume_all(kafka_bootstrap, names.events, timeout=60, idle=2)
+            counted = int(scalar(prometheus, "sum(hadath_events_produced_total)"))
+            # read at least that many (and whatever more arrives): the test compares them by type
+            events = consume_all(kafka_bootstrap, names.events, expected=counted, timeout=60, idle=2)
             yield Pipeline(
                 prometheus,
                 worker,
