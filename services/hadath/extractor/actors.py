@@ -24,6 +24,9 @@ PLACES_TSV = DATA_DIR / "places.tsv"
 
 # the codes the Event schema accepts (hadath_schemas.Actor.code); other rows stay uncoded
 _CODE_RE = re.compile(r"^(IGO|NGO)[A-Z]{2,6}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$")
+_LOC_PREPS = frozenset({
+    "في", "علي", "ضد", "داخل", "قرب", "شمال", "جنوب", "شرق", "غرب", "الي", "نحو", "باتجاه",
+})
 _COUNTRYISH = frozenset({"country", "demonym", "capital"})
 _COMMA = frozenset({",", "،"})
 
@@ -68,6 +71,7 @@ class PlaceMention:
     start: int
     end: int
     place: Place
+    prep: bool = False  # introduced by a preposition (في حلب، بحمص، على إدلب)
 
 
 def _demonym_variants(form: str) -> list[str]:
@@ -116,6 +120,20 @@ def place_gazetteer() -> Gazetteer[Place]:
     return Gazetteer(items)
 
 
+def _construct_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool:
+    """'وزير خارجية روسيا': one unlisted word between an indefinite (construct) title and
+    its country. A definite title ('الحكومة') cannot head a construct, and the word in
+    between must be a plain noun, not an event word ('الحكومة اتهامات روسيا')."""
+    from hadath.extractor.triggers import head_readings
+
+    if nxt.start - m.end != 1:
+        return False
+    head, gap = toks[m.start].norm, toks[m.end]
+    if gap.is_punct or (m.prefix_len == 0 and head.startswith("ال")) or head.startswith(("وال", "بال", "لل")):
+        return False
+    return not gap.norm.startswith("ال") and not head_readings(gap.norm)
+
+
 def _mention(doc: Doc, m: Match[ActorRow], code: str | None, kind: str) -> ActorMention:
     first = doc.tokens[m.start]
     word = first.norm
@@ -162,9 +180,8 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                     nxt is not None
                     and nxt.payload.code
                     and nxt.payload.kind in _COUNTRYISH
-                    and nxt.start - m.end <= 1
                     and nxt.prefix_len == 0
-                    and not any(toks[j].is_punct for j in range(m.end, nxt.start))
+                    and (nxt.start == m.end or _construct_gap(toks, m, nxt))
                 ):
                     code = nxt.payload.code[:3] + row.role
                     am = _mention(doc, m, code, row.kind)
@@ -307,7 +324,10 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     for sent in doc.sentences:
         for m in gaz.find(doc.tokens, sent.tok_start, sent.tok_end):
-            out.append(
-                PlaceMention(m.start, m.end, doc.tokens[m.start].start, doc.tokens[m.end - 1].end, m.payload)
-            )
+            pre = doc.tokens[m.start].norm[: m.prefix_len]
+            prev = doc.tokens[m.start - 1].norm if m.start > sent.tok_start else ""
+            prev = prev[1:] if len(prev) > 2 and prev[0] in "وف" else prev
+            prep = "ب" in pre or prev in _LOC_PREPS
+            start, end = doc.tokens[m.start].start, doc.tokens[m.end - 1].end
+            out.append(PlaceMention(m.start, m.end, start, end, m.payload, prep))
     return out

@@ -21,6 +21,8 @@ _RIGHT_N = 8  # after a noun
 _LEFT_GAP = 3  # particles allowed between an SVO subject and its verb
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
+_TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
 _RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
 
@@ -79,6 +81,7 @@ class Candidate:
     sent: int = 0
     explicit_source: bool = False
     date_value: str | None = None  # resolved date written right next to this mention
+    distinct: bool = False  # introduced by بعد/قبل/إثر: never a restatement of an event in its sentence
 
 
 def _word(tok_norm: str) -> str:
@@ -187,6 +190,8 @@ class SentenceView:
             for pre in ("بال", "لل", "وبال", "وللل", "كال"):
                 if w.startswith(pre) and len(w) > len(pre) + 2:
                     return "ل" if "لل" in pre else pre.lstrip("و")[0]
+            if w[:1] == "ل" and len(w) >= 5 and not head_readings(w):
+                return "ل"  # 'لمواقع عسكرية سورية
             j -= 1
             steps += 1
         return None
@@ -467,6 +472,19 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             out.append(cand)
             if t.is_verb or cand.explicit_source:
                 subj_at[t.tok] = list(cand.source)
+        # 'انتقد X الضربة التي وجهتها أمريكا': the target of an evaluation is the agent of
+        # the event it is about
+        sent_cands = [c for c in out if c.sent == sent.i]
+        in_actor = {k for a in sv.actors for k in range(a.tok_start, a.tok_end)}
+        for c in sent_cands:
+            if c.target or c.symmetric or c.type not in _EVALUATIVE:
+                continue
+            for o in sent_cands:
+                if o is c or not c.trig.tok_end <= o.trig.tok <= c.trig.tok_end + 12:
+                    continue
+                if all(sv._transparent(k) or k in in_actor for k in range(c.trig.tok_end, o.trig.tok)):
+                    c.target = [a for a in o.source if a.code]
+                break
         # content of a denial / opinion: not standalone
         for cand in out:
             if cand.sent != sent.i:
@@ -642,8 +660,10 @@ def _attach(
         gen = near[0] if near else None
         adjacent_left = None
         if outer is False and not t.split.prep and not _after_light(sv, t):
-            # 'روسيا مستعدة', 'قطر على استعداد': predicate nouns/adjectives only
-            adjacent_left = sv.left_subject(t, max_gap=0) if not t.split.article else None
+            # 'روسيا مستعدة', 'قطر على استعداد': predicate nouns/adjectives only (a noun in
+            # construct with a following genitive is not a predicate: 'اتهامات روسيا')
+            if not t.split.article and (gen is None or gen.tok_start != t.tok + 1):
+                adjacent_left = sv.left_subject(t, max_gap=0)
         elif outer is False and not t.split.prep:
             adjacent_left = sv.left_subject(t, max_gap=0)
         if isinstance(outer, Group) or adjacent_left is not None:
@@ -753,7 +773,10 @@ def _attach(
         keys = {a.key for a in parts if a.key}
         uncoded_partner = any(not a.code for a in parts)
         first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
-        if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person))):
+        # a session of an international organisation (مجلس الأمن) is a meeting of its members
+        igo_meeting = (etype == "MEET" and e.cameo in ("040", "046") and len(keys) == 1
+                       and next(iter(keys)).startswith("IGO"))
+        if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person or igo_meeting))):
             return None
     else:
         cand.source = _dedup(source)
@@ -761,6 +784,8 @@ def _attach(
                        or etype in ("ACCUSE", "DEMAND", "ATTACK")]
     if _is_purpose(sv, t):
         cand.standalone = False
+    if not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _TEMPORAL_LINK:
+        cand.distinct = True  # 'بعد هجوم كيماوي': an earlier, different event
     if not t.is_verb and t.tok > sv.start and sv.is_kind(t.tok - 1, "COPULA"):
         cand.standalone = False  # 'تشكل تهديدا لأمن المنطقة': a predicate, not an event
     if e.type == "AGREE" and not t.is_verb and t.split.article and not e.rest and not cand.explicit_source:

@@ -67,6 +67,8 @@ def _compatible_sets(a: set[str], b: set[str]) -> bool:
 def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     if cl.type != c.type or cl.head.symmetric != c.symmetric:
         return False
+    if c.distinct and any(x.sent == c.sent for x in cl.cands):
+        return False
     if c.symmetric:
         ok = _compatible_sets(cl.keys("source") | cl.keys("target"), _keys(c.source) | _keys(c.target))
     else:
@@ -229,7 +231,7 @@ def build(
         if head.symmetric:
             src = _first_by_key(src_m + tgt_m)
         place = _location(doc, head, places)
-        if cl.type == "ATTACK" and not tgt and place is not None and place.place.country:
+        if cl.type == "ATTACK" and not tgt and place is not None and place.prep and place.place.country:
             # ATTACK target = the country of the place struck when only a place is named
             pa = ActorMention(
                 place.tok_start,
@@ -299,8 +301,9 @@ _DEFAULT_CAMEO = {
 def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[PlaceMention]]:
     """Run every stage up to the candidates (used by tests and by :func:`extract`)."""
     doc = make_doc(text, title_len)
-    trigs = find_triggers(doc)
     actors = find_actors(doc)
+    in_names = {k for a in actors for k in range(a.tok_start, a.tok_end) if a.code}
+    trigs = find_triggers(doc, in_names)
     places = find_places(doc)
     cands = candidates(doc, trigs, actors)
     return doc, cands, places

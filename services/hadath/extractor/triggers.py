@@ -138,16 +138,22 @@ def _lex() -> Lexicon:
     return load_lexicon()
 
 
-def find_triggers(doc: Doc) -> list[TriggerMention]:
+_JUSSIVE_CONTEXT = frozenset({"لم", "ولم", "فلم", "لا", "ولا", "ان", "لما"})
+
+
+def find_triggers(doc: Doc, blocked: frozenset[int] | set[int] = frozenset()) -> list[TriggerMention]:
+    """Trigger mentions; tokens in ``blocked`` (inside actor names: 'لندن', 'هيئة التفاوض')
+    are never triggers."""
     toks = doc.tokens
     out: list[TriggerMention] = []
     for sent in doc.sentences:
         i = sent.tok_start
         while i < sent.tok_end:
             tok = toks[i]
-            if tok.is_punct:
+            if tok.is_punct or i in blocked:
                 i += 1
                 continue
+            jussive_ok = i > sent.tok_start and toks[i - 1].norm in _JUSSIVE_CONTEXT
             best: TriggerMention | None = None
             best_len = 0
             # after a preposition/temporal noun a masdar is more likely than a verb: 'بعد نفي'
@@ -157,6 +163,8 @@ def find_triggers(doc: Doc) -> list[TriggerMention]:
             for form, sp in checked_readings(doc.text[tok.start : tok.end], tok.norm):
                 if tm and sp.enclitic.endswith("ه"):
                     continue
+                if form.aspect == "juss" and (sp.prep or not jussive_ok):
+                    continue  # the short jussive stem only after لم/لا/إن: 'لندن' is not ل+ندن
                 rest = form.entry.rest
                 if rest:
                     j = _match_rest(toks, i, sent.tok_end, rest)
