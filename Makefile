@@ -73,14 +73,13 @@ clean:  ## remove the virtualenv, broker state and caches
 PROMETHEUS_URL ?=
 SNAPSHOT ?= .run/dashboard.png
 
-monitoring-tools: venv  ## prometheus + promtool (Debian package) and matplotlib, when missing
+monitoring-tools: venv  ## prometheus + promtool (Debian package), when missing
 	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
 	  else echo "promtool missing: install the Debian package prometheus (needs root or sudo)" >&2; exit 1; fi; \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >/dev/null 2>&1 || \
 	    { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; }; \
 	fi
-	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install -q matplotlib
 
 dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
 	$(BIN)/python tools/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)
