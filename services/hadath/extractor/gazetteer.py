@@ -103,8 +103,13 @@ class Gazetteer(Generic[T]):
         out: list[Match[T]] = []
         i = start
         keys = self._keys
+        cache = self._keys_cache
         while i < end:
-            if not keys(tokens[i].norm):
+            w = tokens[i].norm
+            got = cache.get(w)
+            if got is None:
+                got = keys(w)
+            if not got:
                 i += 1
                 continue
             m = self.match_at(tokens, i, end)

@@ -253,13 +253,13 @@ def make_doc(text: str, title_len: int) -> Doc:
     doc = Doc(text=text, norm=norm, to_orig=to_orig, title_end=title_len)
     for si, (ns, ne) in enumerate(split_sentences(norm)):
         os_, oe = doc.orig_span(ns, ne)
-        sent = Sentence(i=si, start=os_, end=oe, tok_start=len(doc.tokens))
+        tokens = doc.tokens
+        sent = Sentence(i=si, start=os_, end=oe, tok_start=len(tokens))
+        append = tokens.append
         for ts, te in tokenize(norm, ns, ne):
-            o1, o2 = doc.orig_span(ts, te)
             tok = norm[ts:te]
-            doc.tokens.append(
-                Token(i=len(doc.tokens), norm=tok, start=o1, end=o2, sent=si, is_punct=(tok in _PUNCT))
-            )
-        sent.tok_end = len(doc.tokens)
+            # te > ts always: map the span without the orig_span call (hot loop)
+            append(Token(len(tokens), tok, to_orig[ts], to_orig[te - 1] + 1, si, tok in _PUNCT))
+        sent.tok_end = len(tokens)
         doc.sentences.append(sent)
     return doc
