@@ -117,3 +117,29 @@ def test_first_person_verb_takes_speaker() -> None:
 def test_attack_target_from_place_country() -> None:
     c = _one("قصفت طائرات الجيش الروسي مواقع في سوريا", "ATTACK")
     assert "SYR" in _keys(c.target)
+
+
+def test_deontic_demand_in_reported_speech() -> None:
+    c = _one("وقال وزير الخارجية السعودي إن على قطر التوقف عن دعم الجماعات", "DEMAND")
+    assert _keys(c.source) == ["SAU"] and _keys(c.target) == ["QAT"]
+
+
+def test_evaluation_targets_agent_of_evaluated_event() -> None:
+    c = _one("انتقد وزير الخارجية الروسي الضربة التي وجهتها أمريكا وفرنسا لمواقع سورية", "CONDEMN")
+    assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["FRA", "USA"]
+
+
+def test_cognate_object_is_not_the_target() -> None:
+    c = _one('ورفضت ميركل "رفضا قاطعا" تصريحات الرئيس الإيراني', "REJECT")
+    assert _keys(c.source) == ["DEU"] and "DEU" not in _keys(c.target)
+
+
+def test_igo_session_is_a_meeting() -> None:
+    c = _one("وعقد مجلس الأمن الدولي جلسة طارئة", "MEET")
+    assert _keys(c.source) == ["IGOUNO"]
+
+
+def test_name_inside_actor_is_not_a_trigger() -> None:
+    cands = _cands("طالب الكرملين لندن بالاعتذار")
+    assert [c.type for c in cands] == ["DEMAND"]
+    assert _keys(cands[0].target) == ["GBR"]

@@ -472,6 +472,12 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             out.append(cand)
             if t.is_verb or cand.explicit_source:
                 subj_at[t.tok] = list(cand.source)
+        # deontic 'على X أن …' / 'يجب على X …' in reported speech: the speaker demands it of X
+        for k in range(sv.start, sv.end - 2):
+            cand = _deontic(sv, k, says, last_speaker)
+            if cand is not None:
+                cand.sent = sent.i
+                out.append(cand)
         # 'انتقد X الضربة التي وجهتها أمريكا': the target of an evaluation is the agent of
         # the event it is about
         sent_cands = [c for c in out if c.sent == sent.i]
@@ -482,8 +488,11 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             for o in sent_cands:
                 if o is c or not c.trig.tok_end <= o.trig.tok <= c.trig.tok_end + 12:
                     continue
+                if o.type == c.type:
+                    break  # 'رفضت ميركل رفضا قاطعا': a cognate object, not another event
                 if all(sv._transparent(k) or k in in_actor for k in range(c.trig.tok_end, o.trig.tok)):
-                    c.target = [a for a in o.source if a.code]
+                    src = {(a.start, a.end) for a in c.source}
+                    c.target = [a for a in o.source if a.code and (a.start, a.end) not in src]
                 break
         # content of a denial / opinion: not standalone
         for cand in out:
@@ -506,6 +515,38 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                         cand.standalone = False
     del c
     return out
+
+
+_DEONTIC_OPENERS = frozenset({"ان", "إن", "يجب", "ينبغي", "لابد", '"', "«", ":", "،", ","})
+
+
+def _deontic(sv: SentenceView, k: int, says: list[tuple[int, ActorMention | None]],
+             last_speaker: ActorMention | None) -> Candidate | None:
+    """'وتابع الوزير أن على قطر التوقف عن …', 'يجب على إيران أن …' -> DEMAND speaker -> X."""
+    from hadath.extractor.lexicon import Form, TriggerEntry
+    from hadath.extractor.morph import Split
+
+    if _word(sv.norm(k)) != "علي" or k + 1 not in sv.actor_at:
+        return None
+    if k > sv.start and _word(sv.norm(k - 1)) not in _DEONTIC_OPENERS:
+        return None
+    a = sv.actor_at[k + 1]
+    if not a.code or a.prep or a.tok_end >= sv.end:
+        return None
+    nxt = sv.norm(a.tok_end)
+    if not (nxt in ("ان", "أن") or (nxt.startswith("ال") and len(nxt) > 4)):
+        return None
+    speaker = _speaker_before(says, k) or last_speaker
+    if speaker is None or speaker.key == a.key:
+        return None
+    doc = sv.doc
+    entry = TriggerEntry("على … أن", "N", "DEMAND", "100", "REQUEST", -5.0, ("obj",), (), False, False, False,
+                         False, (), "deontic: X must")
+    tok = doc.tokens[k]
+    trig = TriggerMention(k, a.tok_end, tok.start, doc.tokens[a.tok_end - 1].end, tok.end,
+                          Form(entry, None, None), Split("", "", False, False, tok.norm, ""))
+    return Candidate(trig, "DEMAND", "asserted", False, source=[speaker], target=[a], attributed=speaker,
+                     explicit_source=False)
 
 
 def _pseudo_trigger(doc: Doc, i: int) -> TriggerMention | None:
