@@ -72,6 +72,7 @@ class PlaceMention:
     end: int
     place: Place
     prep: bool = False  # introduced by a preposition (في حلب، بحمص، على إدلب)
+    in_actor: bool = False  # the same words are an actor mention (a country/capital)
 
 
 def _demonym_variants(form: str) -> list[str]:

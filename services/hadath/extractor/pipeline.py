@@ -64,6 +64,11 @@ def _compatible_sets(a: set[str], b: set[str]) -> bool:
     return not a or not b or a <= b or b <= a
 
 
+def _full(c: Candidate) -> bool:
+    """A self-contained report: a verb, or a noun with its own explicit agent and target."""
+    return c.trig.is_verb or (c.explicit_source and bool(c.target))
+
+
 def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     if cl.type != c.type or cl.head.symmetric != c.symmetric:
         return False
@@ -88,7 +93,7 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     # two full verbal reports of the same kind in the body are kept apart unless one is
     # in the title (the headline restates the lead) or they are close together
     head = cl.head
-    if c.trig.is_verb and head.trig.is_verb and c.standalone and head.standalone:
+    if _full(c) and _full(head) and c.standalone and head.standalone:
         if title_sent or any(x.sent == 0 for x in cl.cands):
             return True  # the headline event is restated in the body
         if c.mode in ("planned", "negated"):
@@ -157,7 +162,7 @@ def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMentio
     return best
 
 
-_LEAD_SENTENCES = 3  # title + the first body sentences: the article's news
+_LEAD_SENTENCES = 4  # title + the first body sentences: the article's news
 
 
 def _resolve(m: dates_mod.DateMention, published_at: datetime | None, mode: str) -> EventDate:
@@ -231,7 +236,8 @@ def build(
         if head.symmetric:
             src = _first_by_key(src_m + tgt_m)
         place = _location(doc, head, places)
-        if cl.type == "ATTACK" and not tgt and place is not None and place.prep and place.place.country:
+        if (cl.type == "ATTACK" and not tgt and place is not None and place.place.country
+                and (place.prep or not place.in_actor)):
             # ATTACK target = the country of the place struck when only a place is named
             pa = ActorMention(
                 place.tok_start,
@@ -305,6 +311,9 @@ def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[Place
     in_names = {k for a in actors for k in range(a.tok_start, a.tok_end) if a.code}
     trigs = find_triggers(doc, in_names)
     places = find_places(doc)
+    covered = {k for a in actors for k in range(a.tok_start, a.tok_end)}
+    for p in places:
+        p.in_actor = p.tok_start in covered
     cands = candidates(doc, trigs, actors)
     return doc, cands, places
 
