@@ -21,6 +21,7 @@ _RIGHT_N = 8  # after a noun
 _LEFT_GAP = 3  # particles allowed between an SVO subject and its verb
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", "التابعون"})
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
 _TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
@@ -139,6 +140,10 @@ class SentenceView:
             prev = a.tok_start - 1
             coord = False
             np_start: int | None = None
+            if prep == "ل" and prev >= lo and _word(toks[prev].norm) in _AFFILIATION:
+                # 'مكتب حقوق الإنسان التابع للأمم المتحدة': the office is the UN's
+                prep = None
+                np_start = self._np_head(prev, lo, head)
             if out:
                 g = out[-1]
                 between = [toks[j].norm for j in range(g.tok_end, a.tok_start)]
@@ -154,7 +159,7 @@ class SentenceView:
             if prep is None and prev >= lo and prev != head and not self._transparent(prev):
                 if a.kind == "demonym":
                     prep = self._np_prep(a, lo, head)
-                    np_start = prev
+                    np_start = self._np_head(prev, lo, head)
                 elif not (prev == head + 1 and not toks[prev].is_punct and not self.is_kind(prev, "PREP")
                           and not self.is_kind(prev, "LOC") and not _has_prep(toks[prev].norm)):
                     prep = "gen"
@@ -174,6 +179,17 @@ class SentenceView:
         return (tok.is_punct or self.is_kind(j, "SKIP") or w in ("و", "ان", "أن")
                 or j in self.actor_end or w.isdigit()
                 or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w)))
+
+    def _np_head(self, j: int, lo: int, head: int) -> int:
+        """First word of the noun phrase ending at token ``j`` ('رجل الدين الشيعي [العراقي]')."""
+        k = j
+        while k - 1 >= lo and k - 1 != head and k - j > -4:
+            tok = self.doc.tokens[k - 1]
+            if (tok.is_punct or k - 1 in self.actor_end or self.is_kind(k - 1, "PREP")
+                    or self.is_kind(k - 1, "LOC") or self._transparent(k - 1)):
+                break
+            k -= 1
+        return k
 
     def _np_prep(self, a: ActorMention, lo: int, head: int) -> str | None:
         """A demonym adjective ('رجل الدين العراقي', 'لمواقع عسكرية سورية') stands for
@@ -436,9 +452,13 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         verbs = {t.tok for t in ts if t.is_verb}
         # speech verbs: their subjects are speakers (attributed_to) and default sources
         says: list[tuple[int, ActorMention | None]] = []
+        light: list[int] = []
         for i in range(sv.start, sv.end):
             if sv.is_kind(i, "SAY") or sv.is_kind(i, "OPINION"):
                 verbs.add(i)
+            elif sv.is_kind(i, "LIGHT") and i not in verbs:
+                light.append(i)
+        colon_speakers = _colon_speakers(sv)
         for i in sorted(verbs):
             if i in {t.tok for t in ts}:
                 continue
@@ -464,6 +484,14 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 last_speaker = sp
         # the subject of each verb trigger, for participle/pro-drop fallback
         subj_at: dict[int, list[ActorMention]] = {i: ([sp] if sp else []) for i, sp in says}
+        for i, grp in colon_speakers:
+            says.append((i, grp[0]))
+            subj_at[i] = grp
+        says.sort(key=lambda x: x[0])
+        for i in light:  # support verbs: 'وكرر الرئيس الأميركي … نافيا'
+            g = _subject_of(sv, _pseudo_trigger(doc, i), verbs)
+            if g is not None and g.coded:
+                subj_at[i] = g.coded
         for t in ts:
             cand = _attach(sv, t, verbs, subj_at, says, last_speaker)
             if cand is None:
@@ -474,6 +502,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 subj_at[t.tok] = list(cand.source)
         # deontic 'على X أن …' / 'يجب على X …' in reported speech: the speaker demands it of X
         for k in range(sv.start, sv.end - 2):
+            if doc.tokens[k].norm not in ("علي", "وعلي") or k + 1 not in sv.actor_at:
+                continue
             cand = _deontic(sv, k, says, last_speaker)
             if cand is not None:
                 cand.sent = sent.i
@@ -547,6 +577,24 @@ def _deontic(sv: SentenceView, k: int, says: list[tuple[int, ActorMention | None
                           Form(entry, None, None), Split("", "", False, False, tok.norm, ""))
     return Candidate(trig, "DEMAND", "asserted", False, source=[speaker], target=[a], attributed=speaker,
                      explicit_source=False)
+
+
+def _colon_speakers(sv: SentenceView) -> list[tuple[int, list[ActorMention]]]:
+    """Headline/quote attribution 'روسيا وتركيا وإيران حول سوريا: نرفض …': the actors
+    before a colon (within a few words) are the speakers of what follows."""
+    out: list[tuple[int, list[ActorMention]]] = []
+    for i in range(sv.start + 1, sv.end):
+        if sv.norm(i) != ":":
+            continue
+        grp: list[ActorMention] = []
+        for a in sv.actors:
+            if i - 8 <= a.tok_start < i and a.code and sv.prep_before(a) is None:
+                if grp and a.tok_start - grp[-1].tok_end > 1:
+                    break
+                grp.append(a)
+        if grp and grp[0].tok_start <= sv.start + 2:
+            out.append((i, grp))
+    return out
 
 
 def _pseudo_trigger(doc: Doc, i: int) -> TriggerMention | None:
@@ -798,7 +846,8 @@ def _attach(
         fallback: list[ActorMention] = []
         if t.form.person == "1" or (t.split.enclitic == "نا" and not t.is_verb):
             sp = _speaker_before(says, t.tok) or last_speaker
-            fallback = [sp] if sp else []
+            idx = max((i for i, x in says if i < t.tok and x is sp), default=None)
+            fallback = subj_at.get(idx, []) if idx is not None and subj_at.get(idx) else ([sp] if sp else [])
         else:
             prev = [i for i in subj_at if i < t.tok]
             if prev and (not t.is_verb or subj is None):
