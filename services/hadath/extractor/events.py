@@ -534,7 +534,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 if other.type != "DENY" or not other.trig.tok < cand.trig.tok:
                     continue
                 lim = next((k for k in range(other.trig.tok_end, sv.end) if sv.is_kind(k, "CLAUSE")
-                            or (sv.norm(k) in _COMMA and k + 1 in verbs)), sv.end)
+                            or (sv.norm(k) in _COMMA and k + 1 in verbs)
+                            or (k in verbs and sv.norm(k)[:1] in "وف")), sv.end)
                 if cand.trig.tok < lim:
                     cand.standalone = False
         for i, _sp in says:
@@ -642,6 +643,27 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
     agent = groups[0]
     tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد")), None)
     return agent, tgt
+
+
+def _meeting_clause(sv: SentenceView, t: TriggerMention, says: list[tuple[int, ActorMention | None]],
+                    last_speaker: ActorMention | None) -> list[ActorMention]:
+    """'القمة التي عقدت بين روسيا وإيران وتركيا', 'اللقاء الذي جمعه بنظيريه التركي
+    والإيراني': the parties of a meeting named in the relative clause after it."""
+    k = t.tok_end
+    if k >= sv.end or sv.norm(k) not in _RELATIVES or k + 1 >= sv.end:
+        return []
+    verb = k + 1
+    if verb in sv.actor_at or sv.doc.tokens[verb].is_punct:
+        return []
+    parts: list[ActorMention] = []
+    for g in sv.groups(verb + 1, min(sv.end, verb + 10), verb):
+        if g.prep in (None, "ب", "بين", "مع"):
+            parts.extend(g.actors)
+    if parts and any(sp.enclitic in ("ه", "ها", "هم") for sp in splits(sv.norm(verb))):
+        sp = _speaker_before(says, t.tok) or last_speaker  # 'جمعه': him, the speaker
+        if sp is not None:
+            parts.insert(0, sp)
+    return parts
 
 
 def _after_light(sv: SentenceView, t: TriggerMention) -> bool:
@@ -809,6 +831,8 @@ def _attach(
                     filled.add("any")
         else:
             for g in groups:
+                if slot == "ل" and not t.is_verb and g.tok_start - t.tok_end > 2:
+                    continue  # a noun's ل-complement is adjacent: 'اجتماع لمجلس الأمن'
                 if id(g) not in used and g.prep == slot:
                     target.extend(g.actors)
                     used.add(id(g))
@@ -832,6 +856,8 @@ def _attach(
                 break
     if e.required and not any(r in filled for r in e.required):
         return None
+    if symmetric and not source and not target and not t.is_verb:
+        target.extend(_meeting_clause(sv, t, says, last_speaker))
     if symmetric:
         if obj is not None and id(obj) not in used and not e.needs_two:
             target.extend(obj.actors)  # 'التقى X Y': the object is a participant too (not for بحث: the topic)
