@@ -32,3 +32,27 @@ def extract(article):  # type: ignore[no-untyped-def]
     if DELAY:
         time.sleep(DELAY)
     return real_extract(article)
+
+
+def nothing(article):  # type: ignore[no-untyped-def]
+    """No extraction: one constant minimal event per article, so the bench can time what
+    the extraction process round trip costs (compare with the pass-through agent)."""
+    from hadath_schemas import Event
+
+    span = {"text": "x", "start": 0, "end": 1}
+    return [
+        Event(
+            event_id=article.id,
+            article_id=article.id,
+            type="MEET",
+            cameo="040",
+            plover="CONSULT",
+            goldstein=1.0,
+            mode="asserted",
+            trigger=span,
+            mentions=[span],
+            sentence="x",
+            confidence=0.1,
+            extractor="null",
+        )
+    ]

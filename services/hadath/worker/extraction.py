@@ -17,6 +17,7 @@ The child is our own code on a private pipe, so pickle is safe and the fastest o
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import importlib
 import json
@@ -118,13 +119,25 @@ def child_main(spec: str) -> int:
 
 
 # --------------------------------------------------------------------------- parent side
-class ExtractionProcess:
-    """One child process and the asyncio pipes to it."""
+class _Requeue(Exception):
+    """The child died or was killed with this request still queued behind the culprit."""
 
-    def __init__(self, spec: str, startup_timeout: float) -> None:
+
+class ExtractionProcess:
+    """One child process. Requests are pipelined: several articles can be in the pipe at
+    once and the child answers in order, so it never waits for the parent's event loop
+    between two articles. The deadline applies to the oldest unanswered request, timed
+    from the previous answer: exactly the time the child spends on that article."""
+
+    def __init__(self, spec: str, startup_timeout: float, timeout: float) -> None:
         self.spec = spec
         self.startup_timeout = startup_timeout
+        self.timeout = timeout
         self.proc: asyncio.subprocess.Process | None = None
+        self.pending: collections.deque[asyncio.Future[tuple[Any, ...]]] = collections.deque()
+        self._wake = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+        self.failed = False
 
     @property
     def pid(self) -> int | None:
@@ -146,6 +159,7 @@ class ExtractionProcess:
             await self.kill()
             raise ExtractorCrashed(f"extraction process did not start in {self.startup_timeout} s") from None
         log.info("extraction process %s ready (%s)", self.pid, reply[1])
+        self._reader = asyncio.ensure_future(self._read_replies())
 
     async def _read(self) -> tuple[Any, ...]:
         assert self.proc is not None and self.proc.stdout is not None
@@ -156,15 +170,58 @@ class ExtractionProcess:
             raise ExtractorCrashed(f"extraction process {self.pid} exited") from exc
         return pickle.loads(body)
 
-    async def request(self, value: bytes, timeout: float) -> tuple[Any, ...]:
-        """One article in, one reply out; asyncio.TimeoutError after ``timeout`` seconds."""
+    async def request(self, value: bytes) -> tuple[Any, ...]:
+        """Queue one article; its reply, RecordRejected (timeout/crash) or _Requeue."""
         assert self.proc is not None and self.proc.stdin is not None
+        if self.failed:
+            raise _Requeue
+        future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+        self.pending.append(future)
+        self._wake.set()
         try:
             self.proc.stdin.write(_LEN.pack(len(value)) + value)
             await self.proc.stdin.drain()
-        except ConnectionError as exc:
-            raise ExtractorCrashed(f"extraction process {self.pid} exited") from exc
-        return await asyncio.wait_for(self._read(), timeout)
+        except ConnectionError:
+            pass  # the reader notices the dead child and fails the pending futures
+        return await future
+
+    async def _read_replies(self) -> None:
+        while True:
+            if not self.pending:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            try:
+                reply = await asyncio.wait_for(self._read(), self.timeout)
+            except TimeoutError:
+                log.error("extraction process %s exceeded %.1f s: killing it", self.pid, self.timeout)
+                self._fail(
+                    RecordRejected(
+                        "extract_timeout", "extract", f"extraction took longer than {self.timeout} s"
+                    )
+                )
+                await self.kill()
+                return
+            except ExtractorCrashed as exc:
+                log.error("%s while extracting", exc)
+                self._fail(RecordRejected("extractor_crash", "extract", str(exc)))
+                await self.kill()
+                return
+            head = self.pending.popleft()
+            if not head.done():  # a cancelled request (shutdown) is simply dropped
+                head.set_result(reply)
+
+    def _fail(self, culprit: RecordRejected) -> None:
+        """The oldest request gets the blame, the ones queued behind it go to a new child."""
+        self.failed = True
+        if self.pending:
+            head = self.pending.popleft()
+            if not head.done():
+                head.set_exception(culprit)
+        while self.pending:
+            future = self.pending.popleft()
+            if not future.done():
+                future.set_exception(_Requeue())
 
     async def kill(self) -> None:
         if self.proc is not None and self.proc.returncode is None:
@@ -174,6 +231,8 @@ class ExtractionProcess:
 
     async def close(self, timeout: float = 5.0) -> None:
         """Close stdin (the child exits at EOF); kill it if it does not."""
+        if self._reader is not None:
+            self._reader.cancel()
         if self.proc is None or self.proc.returncode is not None:
             return
         if self.proc.stdin is not None:
@@ -185,74 +244,71 @@ class ExtractionProcess:
 
 
 class ExtractorPool:
-    """``size`` extraction processes; :meth:`extract` applies the deadline and replaces
-    a child that timed out or died. Requests are served first come, first served."""
+    """``size`` extraction processes; a child that timed out or died is replaced, and the
+    requests queued behind the culprit are sent again to the replacement."""
 
     def __init__(self, spec: str, size: int, timeout: float, startup_timeout: float = 120.0) -> None:
         self.spec = spec
         self.size = max(1, size)
         self.timeout = timeout
         self.startup_timeout = startup_timeout
-        self._idle: asyncio.Queue[ExtractionProcess] = asyncio.Queue()
-        self._all: list[ExtractionProcess] = []
+        self._children: list[ExtractionProcess] = []
+        self._replacing: dict[int, asyncio.Task[ExtractionProcess]] = {}
         self.restarts = 0
 
     async def start(self) -> None:
         for _ in range(self.size):
-            await self._add()
+            self._children.append(await self._spawn())
 
-    async def _add(self) -> None:
-        proc = ExtractionProcess(self.spec, self.startup_timeout)
-        await proc.start()
-        self._all.append(proc)
-        self._idle.put_nowait(proc)
+    async def _spawn(self) -> ExtractionProcess:
+        child = ExtractionProcess(self.spec, self.startup_timeout, self.timeout)
+        await child.start()
+        return child
 
-    async def _replace(self, proc: ExtractionProcess) -> None:
-        await proc.kill()
-        self._all.remove(proc)
-        self.restarts += 1
-        await self._add()
+    async def _child(self) -> tuple[int, ExtractionProcess]:
+        """The healthy child with the fewest queued requests (replacing failed ones)."""
+        for slot, child in enumerate(self._children):
+            if child.failed:
+                task = self._replacing.get(slot)
+                if task is None:
+                    task = self._replacing[slot] = asyncio.ensure_future(self._replace(slot, child))
+                await asyncio.shield(task)
+        slot = min(range(len(self._children)), key=lambda i: len(self._children[i].pending))
+        return slot, self._children[slot]
+
+    async def _replace(self, slot: int, child: ExtractionProcess) -> ExtractionProcess:
+        try:
+            await child.kill()
+            self.restarts += 1
+            new = await self._spawn()
+            self._children[slot] = new
+            return new
+        finally:
+            self._replacing.pop(slot, None)
 
     async def extract(self, value: bytes) -> list[tuple[str, str, bytes]]:
         """Serialised events of one (valid) article, or RecordRejected saying why not."""
-        proc = await self._idle.get()
-        try:
-            reply = await proc.request(value, self.timeout)
-        except TimeoutError:
-            log.error("extraction process %s exceeded %.1f s: killing it", proc.pid, self.timeout)
-            await self._replace(proc)
-            raise RecordRejected(
-                "extract_timeout", "extract", f"extraction took longer than {self.timeout} s"
-            ) from None
-        except ExtractorCrashed as exc:
-            log.error("%s while extracting: starting a new one", exc)
-            await self._replace(proc)
-            raise RecordRejected("extractor_crash", "extract", str(exc)) from None
-        except BaseException:
-            # Cancelled mid-request (shutdown): the reply would be read by the next
-            # request, so this child is out of sync and must go.
-            await self._replace_quietly(proc)
-            raise
-        self._idle.put_nowait(proc)
+        while True:
+            _, child = await self._child()
+            try:
+                reply = await child.request(value)
+                break
+            except _Requeue:
+                continue
         if reply[0] == "ok":
             return reply[1]
         _, reason, stage, message, class_name, stack = reply
         raise ChildRejected(reason, stage, message, class_name, stack)
 
-    async def _replace_quietly(self, proc: ExtractionProcess) -> None:
-        with contextlib.suppress(BaseException):
-            await proc.kill()
-        if proc in self._all:
-            self._all.remove(proc)
-
     async def close(self) -> None:
-        for proc in list(self._all):
-            await proc.close()
-        self._all.clear()
+        for task in list(self._replacing.values()):
+            task.cancel()
+        for child in self._children:
+            await child.close()
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in self._all if p.pid is not None]
+        return [c.pid for c in self._children if c.pid is not None]
 
 
 class ChildRejected(RecordRejected):
