@@ -7,7 +7,7 @@ CAMEL_TOOLS_VERSION := 1.6.0
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -63,6 +63,12 @@ BENCH_INPUT ?= $(SHARED)/corpus/articles.jsonl
 bench: venv  ## extractor speed on one core: articles/s and words/s (median), and a profile
 	@if [ -f $(BENCH_INPUT) ]; then taskset -c 0 $(BIN)/python -m hadath.bench --input $(BENCH_INPUT); \
 	else echo "no $(BENCH_INPUT): benchmarking on seeds/"; taskset -c 0 $(BIN)/python -m hadath.bench --input seeds/ --runs 20; fi
+
+# ---------------------------------------------------- end-to-end benchmark (docs/scaling.md)
+BENCH_E2E_N ?= 5000
+BENCH_E2E_ARGS ?= --workers2 --variants
+bench-e2e: venv kafka-jars  ## worker on a local broker vs offline extraction: articles/s, latency, CPU, RSS
+	$(BIN)/python tests/bench/e2e.py --n $(BENCH_E2E_N) --shared $(SHARED) $(BENCH_E2E_ARGS)
 
 clean:  ## remove the virtualenv, broker state and caches
 	-bash $(KAFKA) down

@@ -337,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         f"articles: {source}; N = {args.n}; "
         f"mean value {statistics.mean(len(v) for _, v in records):.0f} bytes"
     )
+    print(f"load average at the start (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     sys.stdout.flush()
 
     rows: list[Result] = []
@@ -369,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
             measure(f"variant N={len(small)}: gzip", {"HADATH_PRODUCER_COMPRESSION": "gzip"}, small)
 
     print()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} — other processes share these cores")
     print(f"{'run':38} {'articles/s':>10} {'events/s':>9} {'CPU ms/art':>10} {'peak RSS MB':>16}")
     for r in rows:
         rss = "+".join(f"{x:.0f}" for x in r.rss_mb) if r.rss_mb else "-"
