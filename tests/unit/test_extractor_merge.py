@@ -72,3 +72,17 @@ def test_every_event_is_schema_valid_with_consistent_spans() -> None:
         assert e.trigger.start in {m.start for m in e.mentions}
         assert e.sentence and e.sentence in text
         assert 0 <= e.confidence <= 1
+
+
+def test_every_type_has_default_codes() -> None:
+    from hadath_schemas import EventType
+
+    from hadath.extractor.pipeline import _DEFAULT_CAMEO
+
+    assert set(_DEFAULT_CAMEO) == {t.value for t in EventType}
+
+
+def test_verbal_attack_between_people_is_condemn() -> None:
+    art = _art("", "وهاجم الرئيس الأمريكي دونالد ترامب وزير الخارجية الإيراني جواد ظريف.")
+    types = [e.type.value for e in extract(art)]
+    assert "CONDEMN" in types and "ATTACK" not in types

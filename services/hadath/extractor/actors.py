@@ -214,6 +214,7 @@ def _syrian_regime(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
 
 
 _NAME_MAX = 4
+_NAME_MAX_COMMA = 6
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
 
@@ -245,18 +246,22 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         if j < sent_end and toks[j].norm in _COMMA:
             j += 1
         run: list[int] = []
-        while j < sent_end and len(run) <= _NAME_MAX and j not in starts and _name_like(toks[j].norm):
+        while j < sent_end and len(run) <= _NAME_MAX_COMMA and j not in starts and _name_like(toks[j].norm):
             run.append(j)
             j += 1
         ends_ok = j >= sent_end or toks[j].is_punct or j in starts or not _name_like(toks[j].norm)
+        if len(run) > _NAME_MAX and not (j < sent_end and toks[j].norm in _COMMA):
+            ends_ok = False  # long names only when closed by a comma: '، الشيخ محمد بن عبدالرحمن آل ثاني،'
         if j in starts and any(x.tok_start == j and x.kind == "demonym" for x in ms):
             ends_ok = False  # 'نظيره التركي': a noun modified by a demonym is not a name
-        if not run or len(run) > _NAME_MAX or not ends_ok:
+        if not run or len(run) > _NAME_MAX_COMMA or not ends_ok:
             continue
         words = tuple(toks[k].norm for k in run)
         aliases.setdefault(words, (m.code, "person"))
-        if len(words) >= 2:
-            aliases.setdefault(words[-1:], (m.code, "person"))
+        if len(words) == 2:
+            aliases.setdefault(words[-1:], (m.code, "person"))  # surname: 'لافروف'
+        elif len(words) >= 3:
+            aliases.setdefault(words[-2:], (m.code, "person"))  # 'آل ثاني', 'بن سلمان'
         # the name itself is part of this actor mention
         m.tok_end = run[-1] + 1
         m.end = toks[run[-1]].end

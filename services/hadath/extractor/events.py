@@ -21,6 +21,8 @@ _RIGHT_N = 8  # after a noun
 _LEFT_GAP = 3  # particles allowed between an SVO subject and its verb
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
+_PEOPLE = frozenset({"person", "title"})
+_SPOKESMEN = frozenset({"المتحدث", "المتحدثه", "الناطق", "الناطقه", "متحدث", "متحدثه", "ناطق", "ناطقه"})
 _AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", "التابعون"})
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
 _TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
@@ -140,7 +142,11 @@ class SentenceView:
             prev = a.tok_start - 1
             coord = False
             np_start: int | None = None
-            if prep == "ل" and prev >= lo and _word(toks[prev].norm) in _AFFILIATION:
+            if (prep is None and prev - 1 >= lo and _word(toks[prev].norm) == "باسم"
+                    and _word(toks[prev - 1].norm) in _SPOKESMEN):
+                # 'المتحدثة باسم البيت الأبيض': the spokeswoman speaks for the White House
+                np_start = self._np_head(prev - 1, lo, head)
+            elif prep == "ل" and prev >= lo and _word(toks[prev].norm) in _AFFILIATION:
                 # 'مكتب حقوق الإنسان التابع للأمم المتحدة': the office is the UN's
                 prep = None
                 np_start = self._np_head(prev, lo, head)
@@ -156,7 +162,8 @@ class SentenceView:
                 out[-1].tok_end = a.tok_end
                 out[-1].links.append("و" if (a.conj or "و" in between or not between) else ",")
                 continue
-            if prep is None and prev >= lo and prev != head and not self._transparent(prev):
+            if (prep is None and np_start is None and prev >= lo and prev != head
+                    and not self._transparent(prev)):
                 if a.kind == "demonym":
                     prep = self._np_prep(a, lo, head)
                     np_start = self._np_head(prev, lo, head)
@@ -854,6 +861,8 @@ def _attach(
                 used.add(id(g))
                 filled.add("obj")
                 break
+    if etype == "REJECT" and any(sv.is_kind(k, "NOCOMMENT") for k in range(t.tok_end, min(sv.end, hi + 4))):
+        return None  # 'رفضت المتحدثة التعليق': declined to comment
     if e.required and not any(r in filled for r in e.required):
         return None
     if symmetric and not source and not target and not t.is_verb:
@@ -876,8 +885,15 @@ def _attach(
             fallback = subj_at.get(idx, []) if idx is not None and subj_at.get(idx) else ([sp] if sp else [])
         else:
             prev = [i for i in subj_at if i < t.tok]
-            if prev and (not t.is_verb or subj is None):
+            explicit_np = (t.is_verb and t.tok_end < sv.end and sv.norm(t.tok_end).startswith("ال")
+                           and t.tok_end not in sv.actor_at and not sv._transparent(t.tok_end))
+            if prev and (not t.is_verb or subj is None) and not explicit_np:
+                # ('ونفى المختبر …': a definite noun right after the verb is its own subject)
                 fallback = subj_at[max(prev)]
+            elif (not prev and t.is_verb and subj is None and t.split.conj and t.tok - sv.start <= 2
+                  and last_speaker is not None and t.tok_end < sv.end
+                  and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))):
+                fallback = [last_speaker]  # '… «إنه رأي الرئيس». ونفت أن …': the same speaker goes on
         if fallback and subj is None:
             source = [a for a in fallback if a]
     attributed = _speaker_before(says, t.tok)
@@ -898,6 +914,11 @@ def _attach(
         cand.source = _dedup(source)
         cand.target = [a for a in _dedup(target) if a.key not in {s.key for s in cand.source if s.key}
                        or etype in ("ACCUSE", "DEMAND", "ATTACK")]
+    if (etype == "ATTACK" and cand.source and cand.target and all(a.kind in _PEOPLE for a in cand.source)
+            and all(a.kind in _PEOPLE for a in cand.target)):
+        # 'هاجم ترامب سيشنز', 'شنت X هجوما على الرئيس التركي': a politician attacking a
+        # person is a verbal attack (criticism), not armed force
+        cand.type = "CONDEMN"
     if _is_purpose(sv, t):
         cand.standalone = False
     if not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _TEMPORAL_LINK:

@@ -298,9 +298,19 @@ def build(
     return events
 
 
+# (cameo, plover, goldstein) when an event's type differs from its head trigger's row
+# (دعا -> PROPOSE, a verbal ATTACK -> CONDEMN); every type is listed so build never fails
 _DEFAULT_CAMEO = {
+    "MEET": ("040", "CONSULT", 1.0),
     "PROPOSE": ("030", "AGREE", 4.0),
+    "ACCUSE": ("112", "ACCUSE", -2.0),
+    "CONDEMN": ("111", "ACCUSE", -2.0),
+    "DENY": ("016", "REJECT", -1.0),
     "DEMAND": ("100", "REQUEST", -5.0),
+    "AGREE": ("057", "AGREE", 8.0),
+    "REJECT": ("120", "REJECT", -4.0),
+    "THREATEN": ("130", "THREATEN", -4.4),
+    "ATTACK": ("190", "ASSAULT", -10.0),
 }
 
 
