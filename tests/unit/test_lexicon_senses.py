@@ -1,0 +1,115 @@
+"""Word senses added to triggers.tsv/cues.tsv from corpus evidence: one synthetic sentence
+per sense (written for this test, not taken from any article) asserting the event type and
+the trigger, plus sentences with the wrong senses of the same words that must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from hadath.extractor import extract
+from hadath_schemas import Article
+
+
+def _events(sentence: str) -> list[tuple[str, str]]:
+    art = Article(id="lexicon-senses", title="", body=sentence, published_at="2024-03-10T10:00:00Z")
+    return [(ev.type.value, ev.trigger.text) for ev in extract(art)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "trigger"),
+    [
+        # MEET
+        ("وأجرى وزير الخارجية الفرنسي محادثة مع نظيره الألماني حول الأزمة.", "MEET", "محادثة"),
+        ("وأجرى الرئيس المصري اتصالا بالرئيس الأمريكي تناول الأوضاع في المنطقة.", "MEET", "اتصالا"),
+        # ACCUSE
+        ("وألقت الحكومة التركية باللائمة على حزب العمال الكردستاني في التفجير.", "ACCUSE", "وألقت"),
+        ("وأنحى الرئيس الفلسطيني باللوم على إسرائيل في تدهور الأوضاع.", "ACCUSE", "وأنحى"),
+        # CONDEMN
+        ("وأبدت الجامعة العربية استهجانها للموقف الإيراني.", "CONDEMN", "استهجانها"),
+        ("وهاجم وزير الخارجية الروسي تصريحات المسؤولين البريطانيين.", "CONDEMN", "وهاجم"),
+        # DENY
+        ("وفندت وزارة الدفاع الروسية الرواية الأمريكية عن الحادث.", "DENY", "وفندت"),
+        ("ودحضت الخارجية القطرية ما نشرته الصحف السعودية.", "DENY", "ودحضت"),
+        ("ورفضت طهران الاتهامات الأمريكية بتسليح الحوثيين.", "DENY", "ورفضت"),
+        ("ورفضت الحكومة السورية المزاعم البريطانية حول الأسلحة الكيميائية.", "DENY", "ورفضت"),
+        # AGREE
+        ("وتوصلت روسيا وتركيا إلى تسوية بشأن إدلب.", "AGREE", "وتوصلت"),
+        ("وتوصلت روسيا وتركيا إلى هدنة في إدلب.", "AGREE", "وتوصلت"),
+        ("وتوصلت مصر والسودان إلى اتفاقية للتعاون الأمني.", "AGREE", "وتوصلت"),
+        ("ووقعت مصر والسودان هدنة جديدة على الحدود.", "AGREE", "ووقعت"),
+        ("وأعلنت روسيا وأوكرانيا إيقاف إطلاق النار بين البلدين.", "AGREE", "إيقاف"),
+        # THREATEN
+        ("وحذرت روسيا من عواقب وخيمة لأي ضربة على سوريا.", "THREATEN", "وحذرت"),
+        ("وحذر الرئيس الإيراني من تداعيات الانسحاب الأمريكي.", "THREATEN", "وحذر"),
+        ("وحذرت الصين الولايات المتحدة من مغبة فرض رسوم جديدة.", "THREATEN", "وحذرت"),
+        ("ولوح وزير الخارجية الإيراني بالانسحاب من الاتفاق مع فرنسا.", "THREATEN", "ولوح"),
+        ("وقال وزير الخارجية الإيراني ملوحا بالرد على إسرائيل إن بلاده لن تسكت.", "THREATEN", "ملوحا"),
+        # ATTACK
+        ("وسقطت قذيفة حوثية على مدينة جازان السعودية.", "ATTACK", "قذيفة"),
+        ("ونددت الأردن باستهداف القوات الإسرائيلية للمدنيين الفلسطينيين.", "ATTACK", "باستهداف"),
+        ("واندلعت اشتباكات بين الجيش الإسرائيلي وحركة حماس على حدود غزة.", "ATTACK", "اشتباكات"),
+        ("ووقعت مواجهات بين الجيش التركي وحزب العمال الكردستاني.", "ATTACK", "مواجهات"),
+        ("واقتحمت القوات الإسرائيلية مدينة جنين فجر اليوم.", "ATTACK", "واقتحمت"),
+        ("وأطلق الجيش الإسرائيلي النار على متظاهرين فلسطينيين.", "ATTACK", "وأطلق"),
+        ("وأطلقت جماعة الحوثي صواريخ على السعودية.", "ATTACK", "وأطلقت"),
+        ("وأطلق حزب الله صاروخا على إسرائيل.", "ATTACK", "وأطلق"),
+        ("وأدانت فرنسا إطلاق صواريخ إيرانية على إسرائيل.", "ATTACK", "إطلاق"),
+        # cues: an invitation to visit is a proposal of talks, not a demand
+        ("ودعا الرئيس الروسي الرئيس السوري لزيارة موسكو الشهر المقبل.", "PROPOSE", "ودعا"),
+    ],
+)
+def test_added_sense(sentence: str, etype: str, trigger: str) -> None:
+    assert (etype, trigger) in _events(sentence)
+
+
+def test_attack_source_and_target_of_fire() -> None:
+    art = Article(id="lexicon-fire", title="", body="وأطلقت جماعة الحوثي صواريخ على السعودية.")
+    (ev,) = [e for e in extract(art) if e.type.value == "ATTACK"]
+    assert [a.code for a in ev.source] == ["YEMREB"]
+    assert [a.code for a in ev.target] == ["SAU"]
+
+
+def test_rejecting_accusations_is_a_denial_not_a_rejection() -> None:
+    types = {t for t, _ in _events("ورفضت طهران الاتهامات الأمريكية بتسليح الحوثيين.")}
+    assert "DENY" in types and "REJECT" not in types
+
+
+def test_verbal_attack_is_not_an_armed_attack() -> None:
+    types = {t for t, _ in _events("وهاجم وزير الخارجية الروسي تصريحات المسؤولين البريطانيين.")}
+    assert "ATTACK" not in types
+
+
+def test_invitation_to_visit_is_not_a_demand() -> None:
+    types = {t for t, _ in _events("ودعا الرئيس الروسي الرئيس السوري لزيارة موسكو الشهر المقبل.")}
+    assert "DEMAND" not in types
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # declining to comment is not a REJECT event
+        "ورفضت الحكومة الفرنسية التعليق على تصريحات الرئيس الأمريكي.",
+        "ورفض الجيش الإسرائيلي الإدلاء بأي تعليق على الغارة.",
+        # 'rules of engagement': the singular الاشتباك is not a clash
+        "وشدد الوزير على أن الجيش الإسرائيلي لا يلتزم بقواعد الاشتباك.",
+        # a call centre, not a call between two parties
+        "وقال إن مركز الاتصال في وزارة الخارجية المصرية يعمل على مدار الساعة.",
+        # يلوح في الأفق = 'looms', not 'brandishes a threat'
+        "وقالت الحكومة التركية إن الحرب الباردة بين روسيا وأمريكا تلوح في الأفق.",
+    ],
+)
+def test_wrong_senses_stay_silent(sentence: str) -> None:
+    assert _events(sentence) == []
+
+
+def test_ceasefire_is_not_opening_fire() -> None:
+    types = {t for t, _ in _events("وأكدت روسيا وقف إطلاق النار مع أوكرانيا.")}
+    assert "ATTACK" not in types
+
+
+def test_rejected_accusations_name_the_accuser_as_deny_target() -> None:
+    from hadath.extractor.pipeline import analyse
+
+    _doc, cands, _places = analyse("رفضت الحكومة اتهامات روسيا", 0)
+    assert [c.type for c in cands] == ["DENY"]
+    assert {a.key for a in cands[0].target if a.key} == {"RUS"}
