@@ -108,6 +108,7 @@ class SentenceView:
             self.actor_at[a.tok_start] = a
             self.actor_end[a.tok_end - 1] = a
         self.c = cues()
+        self.last_rel_object: Group | None = None
         self.kinds = [kinds_of(doc.tokens[i].norm) for i in range(self.start, self.end)]
 
     def norm(self, i: int) -> str:
@@ -245,7 +246,9 @@ class SentenceView:
         if k in self.actor_end:
             a = self.actor_end[k]
             if self._resumptive(t):
-                return None  # 'منبج، التي هددت تركيا بشن عملية ضدها': the antecedent is the object
+                # 'منبج السورية التي هددت تركيا بشن عملية ضدها': the antecedent is the object
+                self.last_rel_object = Group(None, [a], a.tok_start, a.tok_end)
+                return None
             return Group(None, [a], a.tok_start, a.tok_end)
         return None
 
@@ -648,7 +651,8 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
     if not groups or groups[0].prep is not None or groups[0].tok_start != k:
         return None, None
     agent = groups[0]
-    tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد")), None)
+    tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد") and g.tok_start - agent.tok_end <= 3),
+               None)
     return agent, tgt
 
 
@@ -738,6 +742,7 @@ def _attach(
     obj: Group | None = None
     bare = [g for g in groups if g.prep is None]
     if t.is_verb:
+        sv.last_rel_object = None
         rel = sv.relative_antecedent(t)
         left = sv.left_subject(t) if rel is False else rel
         if left is None and rel is False:
@@ -748,6 +753,9 @@ def _attach(
             obj = bare[0] if bare and rel is not None else None
             if rel is None and bare:
                 subj, obj = bare[0], (bare[1] if len(bare) > 1 else None)
+            if rel is None and sv.last_rel_object is not None:
+                obj = sv.last_rel_object
+                groups.append(obj)
         elif left is not None:
             subj = left
             obj = bare[0] if bare else None
@@ -798,7 +806,10 @@ def _attach(
             # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;
             # a participle's following noun phrase is always its object ('نافية استخدام X')
             adjective = gen.tok_start == t.tok + 1 and all(a.kind == "demonym" for a in gen.actors)
-            if e.participle or (e.slots[:1] == ("obj",) and not symmetric and not adjective):
+            if e.participle or (e.slots[:1] == ("obj",) and not symmetric and not adjective) or (
+                    t.split.prep and not symmetric and not adjective):
+                # a participle's noun phrase is its object ('نافية استخدام X'); so is the
+                # genitive of a masdar complement ('فرصة لانتقاد سيشنز')
                 obj = gen
             else:
                 subj = gen
@@ -912,8 +923,10 @@ def _attach(
             return None
     else:
         cand.source = _dedup(source)
-        cand.target = [a for a in _dedup(target) if a.key not in {s.key for s in cand.source if s.key}
-                       or etype in ("ACCUSE", "DEMAND", "ATTACK")]
+        # same-country source and target are fine (Trump criticises Sessions); the same
+        # mention in both roles is not
+        spans = {(a.start, a.end) for a in cand.source}
+        cand.target = [a for a in _dedup(target) if (a.start, a.end) not in spans]
     if (etype == "ATTACK" and cand.source and cand.target and all(a.kind in _PEOPLE for a in cand.source)
             and all(a.kind in _PEOPLE for a in cand.target)):
         # 'هاجم ترامب سيشنز', 'شنت X هجوما على الرئيس التركي': a politician attacking a

@@ -165,6 +165,18 @@ def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMentio
 _LEAD_SENTENCES = 4  # title + the first body sentences: the article's news
 
 
+def _struck_place(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMention | None:
+    """The first place after an attack trigger in its sentence that is introduced by a
+    preposition (في حلب، على إدلب، بحمص) or is not also a country/capital actor."""
+    sent = doc.sentences[c.sent]
+    for p in places:
+        if not (sent.tok_start <= p.tok_start < sent.tok_end) or not 0 <= p.tok_start - c.trig.tok_end <= 14:
+            continue
+        if p.place.country and (p.prep or not p.in_actor):
+            return p
+    return None
+
+
 def _resolve(m: dates_mod.DateMention, published_at: datetime | None, mode: str) -> EventDate:
     value, precision = dates_mod.resolve(m, published_at, planned=(mode == "planned"))
     if precision not in ("day", "month", "year"):
@@ -236,20 +248,11 @@ def build(
         if head.symmetric:
             src = _first_by_key(src_m + tgt_m)
         place = _location(doc, head, places)
-        if (cl.type == "ATTACK" and not tgt and place is not None and place.place.country
-                and (place.prep or not place.in_actor)):
+        struck = _struck_place(doc, head, places) if cl.type == "ATTACK" and not tgt else None
+        if struck is not None and struck.place.country:
             # ATTACK target = the country of the place struck when only a place is named
-            pa = ActorMention(
-                place.tok_start,
-                place.tok_end,
-                place.start,
-                place.end,
-                place.place.country,
-                "place",
-                "",
-                False,
-            )
-            tgt = [pa]
+            tgt = [ActorMention(struck.tok_start, struck.tok_end, struck.start, struck.end,
+                                struck.place.country, "place", "", False)]
         if not src and not tgt:
             continue  # an event needs at least one identifiable (coded) actor
         if not src and not head.symmetric and cl.type != "ATTACK":
