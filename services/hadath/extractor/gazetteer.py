@@ -65,12 +65,19 @@ class Gazetteer(Generic[T]):
 
     def __init__(self, items: Sequence[tuple[str, T]]) -> None:
         self._index: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        # one-word forms by word; longer forms by (first word, second word), longest first
+        self._single: dict[str, T] = {}
+        self._multi: dict[tuple[str, str], list[tuple[tuple[str, ...], T]]] = {}
         for form, payload in items:
             toks = _form_tokens(form)
             if not toks:
                 continue
             self._index.setdefault(toks[0], []).append((toks, payload))
-        for lst in self._index.values():
+            if len(toks) == 1:
+                self._single.setdefault(toks[0], payload)
+            else:
+                self._multi.setdefault((toks[0], toks[1]), []).append((toks, payload))
+        for lst in self._multi.values():
             lst.sort(key=lambda x: -len(x[0]))
         self.size = sum(len(v) for v in self._index.values())
         self._keys_cache: dict[str, tuple[tuple[str, int], ...]] = {}
@@ -86,17 +93,20 @@ class Gazetteer(Generic[T]):
 
     def match_at(self, tokens: Sequence[Token], i: int, limit: int) -> Match[T] | None:
         best: Match[T] | None = None
+        second = tokens[i + 1].norm if i + 1 < limit else None
         for key, pre in self._keys(tokens[i].norm):
-            cands = self._index[key]
-            for toks, payload in cands:
-                n = len(toks)
-                if i + n > limit:
-                    continue
-                if best is not None and n <= best.end - best.start:
-                    break
-                if all(tokens[i + k].norm == toks[k] for k in range(1, n)):
-                    best = Match(i, i + n, payload, pre)
-                    break
+            if second is not None:
+                for toks, payload in self._multi.get((key, second), ()):
+                    n = len(toks)
+                    if i + n > limit:
+                        continue
+                    if best is not None and n <= best.end - best.start:
+                        break
+                    if all(tokens[i + k].norm == toks[k] for k in range(2, n)):
+                        best = Match(i, i + n, payload, pre)
+                        break
+            if best is None and key in self._single:
+                best = Match(i, i + 1, self._single[key], pre)
         return best
 
     def find(self, tokens: Sequence[Token], start: int, end: int) -> list[Match[T]]:
