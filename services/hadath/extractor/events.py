@@ -463,14 +463,20 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         # speech verbs: their subjects are speakers (attributed_to) and default sources
         says: list[tuple[int, ActorMention | None]] = []
         light: list[int] = []
-        for i in range(sv.start, sv.end):
-            if sv.is_kind(i, "SAY") or sv.is_kind(i, "OPINION"):
+        for off, kinds in enumerate(sv.kinds):
+            if not kinds:
+                continue
+            i = sv.start + off
+            if "SAY" in kinds or "OPINION" in kinds:
                 verbs.add(i)
-            elif sv.is_kind(i, "LIGHT") and i not in verbs:
+            elif "LIGHT" in kinds and i not in verbs:
                 light.append(i)
+        if not ts and len(verbs) == 0:
+            continue  # nothing to attach and no speaker to remember
         colon_speakers = _colon_speakers(sv)
+        trig_toks = {t.tok for t in ts}
         for i in sorted(verbs):
-            if i in {t.tok for t in ts}:
+            if i in trig_toks:
                 continue
             fake = _pseudo_trigger(doc, i)
             subj = _subject_of(sv, fake, verbs) if fake else None
