@@ -143,3 +143,18 @@ def test_name_inside_actor_is_not_a_trigger() -> None:
     cands = _cands("طالب الكرملين لندن بالاعتذار")
     assert [c.type for c in cands] == ["DEMAND"]
     assert _keys(cands[0].target) == ["GBR"]
+
+
+def test_undergoer_is_target() -> None:
+    c = _one("كما تتعرض إيران لانتقادات من السعودية", "CONDEMN")
+    assert _keys(c.source) == ["SAU"] and _keys(c.target) == ["IRN"]
+
+
+def test_masdar_complement_takes_clause_subject() -> None:
+    c = _one("ولا يفوت ترامب فرصة لانتقاد وزير الخارجية الإيراني", "CONDEMN")
+    assert _keys(c.source) == ["USA"] and _keys(c.target) == ["IRN"]
+
+
+def test_spokesperson_speaks_for_institution() -> None:
+    c = _one("ونفى المتحدث باسم الكرملين أن تكون روسيا متورطة", "DENY")
+    assert _keys(c.source) == ["RUS"]

@@ -683,6 +683,17 @@ def _meeting_clause(sv: SentenceView, t: TriggerMention, says: list[tuple[int, A
     return parts
 
 
+def _undergoer(sv: SentenceView, t: TriggerMention) -> Group | None:
+    """'تتعرض إيران لانتقادات', 'يواجه X لاتهامات': the one who undergoes the event."""
+    for k in range(t.tok - 1, max(sv.start, t.tok - 5) - 1, -1):
+        if sv.is_kind(k, "UNDERGO"):
+            for a in sv.actors:
+                if k < a.tok_start < t.tok and sv.prep_before(a) is None:
+                    return Group(None, [a], a.tok_start, a.tok_end)
+            return None
+    return None
+
+
 def _after_light(sv: SentenceView, t: TriggerMention) -> bool:
     """A support/symmetric verb shortly before a nominal trigger ('تتبادل X وY الاتهامات')."""
     lo = max(sv.start, t.tok - 6)
@@ -819,6 +830,12 @@ def _attach(
                 obj = gen
             else:
                 subj = gen
+        undergoer = _undergoer(sv, t) if t.split.prep == "ل" else None
+        if undergoer is not None:
+            # 'تتعرض إيران لانتقادات من السعودية': the subject of تعرض/واجه is the target
+            obj = undergoer
+            groups.append(undergoer)
+            no_fallback = True
         if subj is None:
             first = groups[0] if groups else None
             if first is not None and first.prep == "من" and first.tok_start == t.tok + 2 and first.coded:
@@ -911,6 +928,16 @@ def _attach(
                   and last_speaker is not None and t.tok_end < sv.end
                   and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))):
                 fallback = [last_speaker]  # '… «إنه رأي الرئيس». ونفت أن …': the same speaker goes on
+        if not fallback and subj is None and not t.is_verb and t.split.prep and obj is not None:
+            # a masdar complement ('لا يفوت ترامب فرصة لانتقاد …'): the clause's bare subject
+            for k in range(t.tok - 1, max(sv.start, t.tok - 6) - 1, -1):
+                if sv.doc.tokens[k].is_punct:
+                    break
+                if k in sv.actor_end:
+                    a = sv.actor_end[k]
+                    if a.code and sv.prep_before(a) is None:
+                        fallback = [a]
+                    break
         if fallback and subj is None:
             source = [a for a in fallback if a]
     attributed = _speaker_before(says, t.tok)
