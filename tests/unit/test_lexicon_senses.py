@@ -21,6 +21,10 @@ def _events(sentence: str) -> list[tuple[str, str]]:
         # MEET
         ("وأجرى وزير الخارجية الفرنسي محادثة مع نظيره الألماني حول الأزمة.", "MEET", "محادثة"),
         ("وأجرى الرئيس المصري اتصالا بالرئيس الأمريكي تناول الأوضاع في المنطقة.", "MEET", "اتصالا"),
+        ("وأجرى وزير الخارجية المصري مناقشة مع نظيره الأردني حول الأزمة.", "MEET", "مناقشة"),
+        # PROPOSE
+        ("وعرضت فرنسا الوساطة بين تركيا والأكراد.", "PROPOSE", "وعرضت"),
+        ("وأكدت روسيا وسوريا أنهما مستعدتان للتعاون مع المنظمة الدولية.", "PROPOSE", "مستعدتان"),
         # ACCUSE
         ("وألقت الحكومة التركية باللائمة على حزب العمال الكردستاني في التفجير.", "ACCUSE", "وألقت"),
         ("وأنحى الرئيس الفلسطيني باللوم على إسرائيل في تدهور الأوضاع.", "ACCUSE", "وأنحى"),
@@ -41,6 +45,7 @@ def _events(sentence: str) -> list[tuple[str, str]]:
         ("وتوصلت مصر والسودان إلى اتفاقية للتعاون الأمني.", "AGREE", "وتوصلت"),
         ("ووقعت مصر والسودان هدنة جديدة على الحدود.", "AGREE", "ووقعت"),
         ("وأعلنت روسيا وأوكرانيا إيقاف إطلاق النار بين البلدين.", "AGREE", "إيقاف"),
+        ("وجاء توقيع هدنة بين مصر والسودان بعد أسابيع من التوتر.", "AGREE", "توقيع"),
         # THREATEN
         ("وحذرت روسيا من عواقب وخيمة لأي ضربة على سوريا.", "THREATEN", "وحذرت"),
         ("وحذر الرئيس الإيراني من تداعيات الانسحاب الأمريكي.", "THREATEN", "وحذر"),
@@ -59,6 +64,7 @@ def _events(sentence: str) -> list[tuple[str, str]]:
         ("وأدانت فرنسا إطلاق صواريخ إيرانية على إسرائيل.", "ATTACK", "إطلاق"),
         ("وأسقطت الدفاعات الجوية الإسرائيلية طائرة إيرانية مسيرة.", "ATTACK", "وأسقطت"),
         ("وتدهورت العلاقات بعد إسقاط تركيا طائرة روسية على الحدود.", "ATTACK", "إسقاط"),
+        ("وشنت تركيا حملة عسكرية على عفرين الشهر الماضي.", "ATTACK", "حملة"),
         # cues: an invitation to visit is a proposal of talks, not a demand
         ("ودعا الرئيس الروسي الرئيس السوري لزيارة موسكو الشهر المقبل.", "PROPOSE", "ودعا"),
     ],
@@ -122,3 +128,20 @@ def test_rejected_accusations_name_the_accuser_as_deny_target() -> None:
     _doc, cands, _places = analyse("رفضت الحكومة اتهامات روسيا", 0)
     assert [c.type for c in cands] == ["DENY"]
     assert {a.key for a in cands[0].target if a.key} == {"RUS"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mode"),
+    [
+        ("وأعلنت روسيا عن قمة مرتقبة مع السعودية في موسكو.", "planned"),
+        ("وتحدثت الصحف عن زيارة مرتقبة للرئيس الروسي إلى السعودية.", "planned"),
+        ("وأعلنت روسيا عن قمة مع السعودية في موسكو.", "asserted"),
+    ],
+)
+def test_indefinite_upcoming_adjective_makes_a_meeting_planned(sentence: str, mode: str) -> None:
+    art = Article(id="lexicon-planned", title="", body=sentence)
+    assert {ev.mode.value for ev in extract(art) if ev.type.value == "MEET"} == {mode}
+
+
+def test_a_display_is_not_an_offer() -> None:
+    assert _events("وعرضت القناة الروسية فيلما وثائقيا عن الحرب في سوريا.") == []
