@@ -75,9 +75,8 @@ def test_every_event_is_schema_valid_with_consistent_spans() -> None:
 
 
 def test_every_type_has_default_codes() -> None:
-    from hadath_schemas import EventType
-
     from hadath.extractor.pipeline import _DEFAULT_CAMEO
+    from hadath_schemas import EventType
 
     assert set(_DEFAULT_CAMEO) == {t.value for t in EventType}
 
@@ -86,3 +85,9 @@ def test_verbal_attack_between_people_is_condemn() -> None:
     art = _art("", "وهاجم الرئيس الأمريكي دونالد ترامب وزير الخارجية الإيراني جواد ظريف.")
     types = [e.type.value for e in extract(art)]
     assert "CONDEMN" in types and "ATTACK" not in types
+
+
+def test_denial_answers_the_accusation() -> None:
+    art = _art("", "اتهمت بريطانيا روسيا بتسميم الجاسوس. ونفت موسكو هذه الاتهامات.")
+    deny = [e for e in extract(art) if e.type.value == "DENY"]
+    assert deny and {a.code[:3] for a in deny[0].target} == {"GBR"}

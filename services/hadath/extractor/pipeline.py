@@ -165,6 +165,31 @@ def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMentio
 _LEAD_SENTENCES = 4  # title + the first body sentences: the article's news
 
 
+# a denial answers an accusation, a rejection a proposal or demand
+_ANSWERS = {"DENY": ("ACCUSE",), "REJECT": ("PROPOSE", "DEMAND")}
+
+
+def _accuser(clusters: list[Cluster], deny: Cluster, src: list[ActorMention],
+             types: tuple[str, ...] = ("ACCUSE",)) -> list[ActorMention]:
+    """A denial answers the latest earlier accusation against the denier: its target is
+    that accusation's author ('وجهت ماي أصابع الاتهام إلى موسكو، التي نفت' -> GBR);
+    likewise a rejection answers the latest proposal/demand addressed to the rejecter."""
+    keys = {a.key for a in src if a.key}
+    start = min(c.trig.start for c in deny.cands)
+    best: Cluster | None = None
+    for cl in clusters:
+        if cl.type not in types or cl.head.symmetric or min(c.trig.start for c in cl.cands) >= start:
+            continue
+        if keys & cl.keys("target") and not keys & cl.keys("source"):
+            best = cl
+    if best is None:
+        return []
+    out: list[ActorMention] = []
+    for c in best.cands:
+        out.extend(a for a in c.source if a.code)
+    return _first_by_key(out)
+
+
 def _struck_place(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMention | None:
     """The first place after an attack trigger in its sentence that is introduced by a
     preposition (في حلب، على إدلب، بحمص) or is not also a country/capital actor."""
@@ -253,6 +278,8 @@ def build(
             # ATTACK target = the country of the place struck when only a place is named
             tgt = [ActorMention(struck.tok_start, struck.tok_end, struck.start, struck.end,
                                 struck.place.country, "place", "", False)]
+        if cl.type in _ANSWERS and src and not tgt:
+            tgt = _accuser(clusters, cl, src, _ANSWERS[cl.type])
         if not src and not tgt:
             continue  # an event needs at least one identifiable (coded) actor
         if not src and not head.symmetric and cl.type != "ATTACK":
