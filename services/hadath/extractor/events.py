@@ -326,8 +326,8 @@ class SentenceView:
         if j < self.start or self.norm(j) not in _COMMA:
             return None
         for k in range(j - 1, max(self.start, j - 25) - 1, -1):
-            if k in verbs or self.is_kind(k, "SAY") or self.norm(k) in (".", "؛", ":"):
-                return None
+            if self.is_kind(k, "SAY") or self.norm(k) in (".", "؛", ":"):
+                return None  # (verbs inside the relative clause itself are expected)
             if self.norm(k) in _RELATIVES:
                 if k - 1 in self.actor_end:
                     a = self.actor_end[k - 1]
