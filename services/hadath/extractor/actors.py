@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from hadath.extractor.gazetteer import DATA_DIR, Gazetteer, Match, read_tsv
+from hadath.extractor.morph import splits
 from hadath.extractor.text import Doc, fold
 
 ACTORS_TSV = DATA_DIR / "actors.tsv"
@@ -48,6 +49,7 @@ class ActorMention:
     kind: str
     prep: str  # proclitic preposition on the first token ('' | 'ب' | 'ل' | 'ك')
     conj: bool  # first token carries و/ف
+    role: str | None = None  # for role-only rows ('*GOV' -> 'GOV'), kept when still uncoded
 
     @property
     def key(self) -> str | None:
@@ -182,39 +184,368 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                     and nxt.payload.code
                     and nxt.payload.kind in _COUNTRYISH
                     and nxt.prefix_len == 0
-                    and (nxt.start == m.end or _construct_gap(toks, m, nxt))
+                    and (
+                        nxt.start == m.end
+                        or (_construct_gap(toks, m, nxt) and _gap_word(toks[m.end].norm))
+                        # 'المعارضة في سوريا': an institution located in a country is its
+                        or (row.kind == "institution" and nxt.start - m.end == 1 and toks[m.end].norm == "في")
+                    )
                 ):
-                    code = nxt.payload.code[:3] + row.role
+                    code = _with_role(nxt.payload.code, row.role)
                     am = _mention(doc, m, code, row.kind)
                     am.tok_end = nxt.end
                     am.end = toks[nxt.end - 1].end
                     out.append(am)
                     k += 2
                     continue
-                out.append(_mention(doc, m, None, row.kind))
+                am = _mention(doc, m, None, row.kind)
+                am.role = row.role
+                if m.end < sent.tok_end and (nxt is None or nxt.start > m.end):
+                    # the next word is no gazetteer row: 'دبلوماسيون روس' (short plural
+                    # demonym), 'المبعوث الأوروبي' (an organisation's adjective)
+                    code = _adjective_code(toks[m.end].norm, row.role)
+                    if code is not None:
+                        am.code, am.tok_end, am.end = code, m.end + 1, toks[m.end].end
+                out.append(am)
                 k += 1
                 continue
             out.append(_mention(doc, m, row.code, row.kind))
             k += 1
+    out = _media_names(doc, out)
     out = _merge_appositions(doc, out)
+    out = _head_aliases(doc, out)
+    if _compose_offices(doc, out):
+        out = [m for m in out if m.tok_end > m.tok_start]
     out = _learn_names(doc, out)
-    return _syrian_regime(doc, out)
+    _context_roles(doc, out)
+    # an indefinite role noun that found no country or organisation ('إرسال قوات إلى',
+    # 'شنت طائرات غارات') says nothing about who acts: no mention rather than an uncoded
+    # NP that would block the argument slots around it
+    out = [m for m in out if m.code or m.role is None or _definite(doc, m)]
+    for m in out:
+        if m.kind == "media" or (m.code and m.code.endswith("MED") and m.kind != "person"):
+            # an outlet reports, it is not a party: the speaker of 'ذكرت وكالة …' is not an
+            # event actor (and must not become the fallback subject of the next event)
+            m.code, m.kind = None, "media"
+    return out
 
 
-def _syrian_regime(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
-    """Spec §5: a bare 'النظام' (the regime) in Syrian news is SYRGOV."""
-    if not any(m.code and m.code[:3] == "SYR" for m in ms):
+# Outlet nouns: 'جريدة الشاهد اليومية الكويتية', 'صحيفة «الرياض» السعودية', 'قناة روسيا اليوم'.
+_MEDIA_HEADS = frozenset(fold(w) for w in (
+    "صحيفة", "جريدة", "قناة", "مجلة", "وكالة", "تلفزيون", "إذاعة", "الصحيفة", "الجريدة",
+    "القناة", "المجلة", "التلفزيون", "الإذاعة", "صحيفتا", "صحف", "الصحف",
+))
+_MEDIA_WINDOW = 5
+_QUOTES = frozenset({'"', "«", "»", "“", "”", "'"})
+
+
+def _media_head(word: str) -> str | None:
+    """The proclitics of an outlet noun ('وصحيفة' -> 'و'), or None when it is none."""
+    for pre in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"):
+        if word.startswith(pre) and word[len(pre):] in _MEDIA_HEADS:
+            return pre
+    return None
+
+
+def _media_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """An outlet's name with its country adjective is ONE media mention, not a state:
+    in 'حوار نشرته جريدة الشاهد اليومية الكويتية' Kuwait is no party to anything."""
+    toks = doc.tokens
+    if not ms:
         return ms
+    by_start = {m.tok_start: k for k, m in enumerate(ms)}
+    drop: set[int] = set()
+    for i, tok in enumerate(toks):
+        pre = _media_head(tok.norm)
+        if pre is None or i in by_start:
+            continue
+        sent_end = doc.sentences[tok.sent].tok_end
+        nxt = toks[i + 1].norm if i + 1 < sent_end else ""
+        if tok.norm[len(pre):] in ("وكاله", "الوكاله") and nxt.startswith("ال"):
+            continue  # 'وكالة الاستخبارات الأمريكية' is a state agency, not an outlet
+        absorbed: list[int] = []
+        closed = False  # the name ends with a demonym / a listed outlet
+        j = i + 1
+        while j < min(sent_end, i + 1 + _MEDIA_WINDOW):
+            if toks[j].norm in ("،", ",", ".", ":"):
+                break
+            k = by_start.get(j)
+            if k is None:
+                j += 1
+                continue
+            m = ms[k]
+            if m.conj or m.kind not in ("demonym", "country", "capital", "media", "person"):
+                break
+            # 'السعودية' after a name is the adjective (folded like the country name)
+            adjective = m.kind == "country" and m.tok_end - m.tok_start == 1 and toks[j].norm.startswith("ال")
+            if m.kind in ("country", "capital", "person") and absorbed and not adjective:
+                break
+            absorbed.append(k)
+            j = m.tok_end
+            if m.kind in ("demonym", "media") or (adjective and len(absorbed) > 1):
+                closed = True
+                break
+        if not absorbed:
+            continue
+        lead = [t for t in range(i + 1, ms[absorbed[0]].tok_start) if toks[t].norm not in _QUOTES]
+        if not closed and lead:
+            continue  # 'صحيفة «الرياض»' (adjacent name) yes; a country further on: no
+        first, last = ms[absorbed[0]], ms[absorbed[-1]]
+        code = last.code if last.kind == "media" else (last.code[:3] + "MED" if last.code else None)
+        first.tok_start, first.start = i, tok.start + len(pre)
+        first.tok_end, first.end = last.tok_end, last.end
+        first.code, first.kind = code, "media"
+        first.prep = next((c for c in pre if c in "بلك"), "")
+        first.conj = pre[:1] in ("و", "ف")
+        drop.update(absorbed[1:])
+    if not drop:
+        return ms
+    return [m for k, m in enumerate(ms) if k not in drop]
+
+
+def _gap_word(word: str) -> bool:
+    """The construct noun of 'وزير خارجية روسيا' is no particle ('دبلوماسي بين أنقرة') and
+    no accusative object ('قوات الاحتلال شبانا فلسطينيين')."""
+    from hadath.extractor.cues import kinds_of  # local: cues imports this module's siblings
+
+    return not word.isdigit() and not (len(word) >= 4 and word.endswith("ا")) and not kinds_of(word)
+
+
+def _with_role(code: str, role: str | None) -> str:
+    """A role row's code from its country/organisation: RUS + GOV -> RUSGOV; an
+    organisation keeps its own code (المسؤول الأممي -> IGOUNO, not 'IGOGOV')."""
+    if code[:3] in ("IGO", "NGO", "IMG") or not role:
+        return code
+    return code[:3] + role
+
+
+# Adjectives of organisations, used ONLY right after a role noun: 'المبعوث الأوروبي' is the
+# EU's envoy, 'وزراء الخارجية الخليجيون' the GCC's ministers; alone they are collective
+# ('الدول الأوروبية', 'الأمن الخليجي') and stay uncoded (spec §5).
+_ORG_ADJ: dict[str, str] = {
+    **{fold(a + e): "IGOEU" for a in ("الأوروبي", "أوروبي") for e in ("", "ة", "ون", "ين")},
+    **{fold(a + e): "IGOGCC" for a in ("الخليجي", "خليجي") for e in ("", "ة", "ون", "ين")},
+}
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    """Folded definite demonym forms -> country code (for short indefinite plurals: روس)."""
+    out: dict[str, str] = {}
+    for cols in read_tsv(ACTORS_TSV):
+        if len(cols) >= 3 and cols[2] == "demonym" and _CODE_RE.match(cols[1]):
+            out.setdefault(fold(cols[0]), cols[1])
+    return out
+
+
+def _adjective_code(word: str, role: str) -> str | None:
+    """Code of a role noun + the unlisted adjective ``word`` after it, or None."""
+    if word in _ORG_ADJ:
+        return _ORG_ADJ[word]
+    if not word.startswith("ال") and len(word) >= 3:
+        # 'دبلوماسيين روس', 'مسؤولين عرب' (blocked), 'خبراء ألمان': the definite form is a
+        # listed demonym; only right after a role noun, so a name like 'روس' stays free
+        code = _demonyms().get("ال" + word)
+        if code:
+            return _with_role(code, role)
+    return None
+
+
+# Titles that head an organisation and take it with لـ: 'الأمين العام لجامعة الدول العربية',
+# 'المبعوث الخاص للأمم المتحدة'. Not 'الرئيس'/'الوزير': there لـ is the addressee
+# ('قال الرئيس لروسيا اليوم') — they take their country in the genitive or as an adjective.
+_ORG_HEADS = frozenset(fold(w) for w in (
+    "الأمين", "المبعوث", "المبعوثة", "الممثل", "الممثلة", "المفوض", "المفوضة", "المنسق",
+    "المنسقة", "المدير", "المديرة", "نائب", "مساعد", "الناطق", "المتحدث", "أمين",
+))
+# the organisation after لـ may be any coded non-state actor, but not a country/capital
+# ('المبعوث الخاص لسوريا' = the envoy TO Syria) and not an outlet
+_LAM_KINDS = frozenset({"igo", "ngo", "group", "institution", "title", "person"})
+
+
+def _word_after_conj(word: str) -> str:
+    return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+def _definite(doc: Doc, m: ActorMention) -> bool:
+    """The mention's first word carries the article (also 'الرئيس' matched by a row
+    listed without it, and 'للوزير' = ل + ال)."""
+    w = _word_after_conj(doc.tokens[m.tok_start].norm)
+    return w.startswith(("ال", "لل")) or (w[:1] in "بك" and w[1:3] == "ال")
+
+
+def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
+    """Office holder + organisation in ONE mention with the organisation's code:
+    'المتحدث باسم الخارجية الروسية' (RUSGOV), 'الأمين العام لجامعة الدول العربية'
+    (IGOARL), 'مبعوث الأمم المتحدة' / 'سفير الاتحاد الأوروبي' (construct state),
+    'قوات الحوثي' (YEMREB), 'قوات حفتر' (LBYMIL). Only an uncoded role noun composes.
+    The absorbed mention is emptied in place (tok_end = tok_start); returns True if any."""
+    toks = doc.tokens
+    changed = False
+    for k in range(len(ms) - 1):
+        p, m = ms[k], ms[k + 1]
+        if p.code is not None or p.kind not in ("title", "institution") or not m.code:
+            continue
+        if m.kind == "media" or m.conj or toks[p.tok_start].sent != toks[m.tok_start].sent:
+            continue
+        gap = [toks[j].norm for j in range(p.tok_end, m.tok_start)]
+        head = fold(doc.text[p.start : toks[p.tok_start].end])
+        code: str | None = None
+        lam = m.prep == "ل" or _word_after_conj(toks[m.tok_start].norm).startswith("لل")
+        if gap == ["باسم"] and not m.prep:
+            # spokesman of X: X's code; a bare country speaks through its government
+            code = _with_role(m.code, "GOV") if m.kind in _COUNTRYISH else m.code
+        elif not gap and lam and head in _ORG_HEADS and m.kind in _LAM_KINDS:
+            code = m.code
+        elif not gap and not m.prep and not lam and not _definite(doc, p) and m.kind not in _COUNTRYISH:
+            # construct state: the role noun has no article, the organisation/person is its
+            # genitive. Groups and organisations keep their code; a person's office gives
+            # the country with the role noun's role (قوات الأسد -> SYRMIL).
+            if m.kind in ("group", "igo", "ngo") or len(m.code) != 6:
+                code = m.code
+            else:
+                code = _with_role(m.code, p.role)
+        if code is None:
+            continue
+        p.code, p.kind = code, "title" if p.kind == "title" or gap else p.kind
+        p.tok_end, p.end = m.tok_end, m.end
+        m.tok_end = m.tok_start  # absorbed
+        changed = True
+    return changed
+
+
+def _country_counts(ms: list[ActorMention]) -> dict[str, int]:
+    out: dict[str, int] = {}
     for m in ms:
-        if m.code is None and m.tok_end - m.tok_start == 1:
-            w = doc.tokens[m.tok_start].norm
-            if w in ("النظام", "للنظام", "والنظام", "بالنظام"):
-                m.code = "SYRGOV"
-    return ms
+        if m.code and m.code[:3] not in ("IGO", "NGO", "IMG"):
+            out[m.code[:3]] = out.get(m.code[:3], 0) + 1
+    return out
+
+
+# Role nouns whose country is the article's context when no adjacent country names it
+# (spec §5: "النظام" in Syrian news -> SYRGOV). form (folded, without clitics) ->
+# (country, the country keys that must be mentioned in the article, dominant?)
+_CONTEXT_ROLES: dict[str, tuple[str, frozenset[str], bool]] = {
+    fold("النظام"): ("SYR", frozenset({"SYR"}), False),
+    fold("قوات النظام"): ("SYR", frozenset({"SYR"}), False),
+    fold("جيش النظام"): ("SYR", frozenset({"SYR"}), False),
+    # 'the legitimate government' is Yemen-news idiom (Hadi's government); elsewhere it
+    # is any government ('الحكومة الشرعية لدولة …'): only when Yemen is the article's most
+    # mentioned country (strictly)
+    fold("الحكومة الشرعية"): ("YEM", frozenset({"YEM"}), True),
+    fold("الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
+    fold("قوات الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
+    fold("جيش الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
+    fold("سلطات الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
+}
+
+
+def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
+    """Uncoded context roles (النظام، قوات الاحتلال، الحكومة الشرعية) -> the article's
+    country, when the article speaks of it (and, where marked, mostly of it)."""
+    counts = _country_counts(ms)
+    if not counts:
+        return
+    ranked = sorted(counts.values(), reverse=True)
+    top, second = ranked[0], (ranked[1] if len(ranked) > 1 else 0)
+    toks = doc.tokens
+    for m in ms:
+        if m.code is not None or m.kind not in ("institution", "title"):
+            continue
+        words = [toks[j].norm for j in range(m.tok_start, m.tok_end)]
+        if not words:
+            continue
+        words[0] = fold(doc.text[m.start : toks[m.tok_start].end])
+        if words[0].startswith("لل"):
+            words[0] = "ال" + words[0][2:]
+        ctx = _CONTEXT_ROLES.get(" ".join(words))
+        if ctx is None:
+            continue
+        country, needs, dominant = ctx
+        n = max((counts.get(c, 0) for c in needs), default=0)
+        if n and (not dominant or (n == top and n > second)):
+            m.code = country + (m.role or "GOV")
+
+
+# Head nouns of organisation names that a later bare definite noun refers back to:
+# 'لجنة مبادرة السلام العربية … وحملت اللجنة', 'حركة حماس … الحركة', 'منظمة هيومن رايتس
+# ووتش … المنظمة'. Not جيش/قوات/دولة: bare 'الجيش'/'الدولة' usually mean another referent.
+_ALIAS_HEADS = frozenset(fold(w) for w in (
+    "لجنة", "حركة", "منظمة", "جامعة", "مجلس", "تحالف", "هيئة", "جبهة", "حزب", "اتحاد",
+    "مفوضية", "حلف", "جماعة", "تنظيم", "ائتلاف", "محكمة", "وزارة", "إدارة", "خارجية",
+    "وكالة",
+))
+# bare 'الحكومة' is left out: in a round-up article it is the government of the current
+# story, not the last one named. A name is referred back to only this many sentences on.
+_ALIAS_SENTENCES = 4
+
+
+def _bare_head(word: str) -> tuple[str, str] | None:
+    """'واللجنة' -> ('و', 'لجنه'), 'للجنة' -> ('ل', 'لجنه'): a definite head noun with
+    its proclitics, or None."""
+    for sp in splits(word):
+        if sp.article and not sp.enclitic and not sp.future and sp.stem in _ALIAS_HEADS:
+            return sp.conj + sp.prep, sp.stem
+    return None
+
+
+def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """A bare definite head noun ('اللجنة', 'الحركة', 'التحالف') refers back to the
+    organisation named earlier in THIS article with that head, when every earlier such
+    name has the same scoring key (two different committees: left uncoded)."""
+    toks = doc.tokens
+    named: dict[str, list[ActorMention]] = {}
+    for m in ms:
+        if m.code and m.tok_end - m.tok_start >= 2 and m.kind in ("igo", "ngo", "group", "institution"):
+            h = _bare_head(toks[m.tok_start].norm)
+            first = fold(doc.text[m.start : toks[m.tok_start].end])
+            stem = h[1] if h else (first if first in _ALIAS_HEADS else None)
+            if stem:
+                named.setdefault(stem, []).append(m)
+    if not named:
+        return ms
+    at = {m.tok_start: m for m in ms if m.tok_end > m.tok_start}
+    covered = {j for m in ms for j in range(m.tok_start, m.tok_end)}
+    added: list[ActorMention] = []
+    for i, tok in enumerate(toks):
+        if tok.is_punct:
+            continue
+        h = _bare_head(tok.norm)
+        if h is None or h[1] not in named:
+            continue
+        prior = [m for m in named[h[1]] if m.tok_end <= i]
+        if not prior or len({m.key for m in prior}) != 1:
+            continue
+        if tok.sent - toks[prior[-1].tok_start].sent > _ALIAS_SENTENCES:
+            continue
+        existing = at.get(i)
+        if existing is not None:
+            if existing.code is None and existing.tok_end == i + 1:
+                existing.code, existing.kind = prior[-1].code, "alias"
+            continue
+        if i in covered:
+            continue
+        nxt = toks[i + 1].norm if i + 1 < len(toks) and toks[i + 1].sent == tok.sent else ""
+        if nxt.startswith(("ال", "لل")) or (i + 1) in at:
+            continue  # 'اللجنة الأولمبية': a different, longer name
+        pre = h[0]
+        added.append(ActorMention(i, i + 1, tok.start + len(pre), tok.end, prior[-1].code, "alias",
+                                  next((c for c in pre if c in "بلك"), ""), pre[:1] in ("و", "ف")))
+    if not added:
+        return ms
+    return sorted(ms + added, key=lambda m: m.tok_start)
 
 
 _NAME_MAX = 4
 _NAME_MAX_COMMA = 6
+_NOT_NAMES = frozenset(fold(w) for w in (
+    "بأن", "لأن", "كأن", "أنه", "أنها", "إنه", "إنها", "لكن", "كان", "كانت", "بعد", "قبل",
+    "خلال", "أمام", "عبر", "نحو", "منذ", "حتى", "اليوم", "أمس", "غدا", "هذا", "هذه", "ذلك",
+))
+_HONORIFICS = frozenset(fold(w) for w in (
+    "الدكتور", "الدكتورة", "د", "المهندس", "الشيخ", "السيد", "السيدة", "اللواء", "العميد",
+    "العقيد", "الفريق", "المشير", "الأستاذ", "القاضي", "السفير",
+))
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
 
@@ -243,8 +574,11 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             continue
         sent_end = doc.sentences[toks[m.tok_start].sent].tok_end
         j = m.tok_end
-        if j < sent_end and toks[j].norm in _COMMA:
+        comma = j < sent_end and toks[j].norm in _COMMA
+        if comma:
             j += 1
+        if j < sent_end and toks[j].norm in _HONORIFICS:
+            j += 1  # 'الأمين العام … الدكتور نبيل العربي': the name follows the honorific
         run: list[int] = []
         while j < sent_end and len(run) <= _NAME_MAX_COMMA and j not in starts and _name_like(toks[j].norm):
             run.append(j)
@@ -256,6 +590,10 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             ends_ok = False  # 'نظيره التركي': a noun modified by a demonym is not a name
         if not run or len(run) > _NAME_MAX_COMMA or not ends_ok:
             continue
+        if toks[run[0]].norm.startswith("ال") or toks[run[0]].norm in _NOT_NAMES:
+            continue  # 'رئيس روسيا القرار', 'الأمين العام … الدول': an object, not a name
+        if len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct):
+            continue  # one bare word glued to the title ('وزير خارجية فرنسا بأن'): no name
         words = tuple(toks[k].norm for k in run)
         aliases.setdefault(words, (m.code, "person"))
         if len(words) == 2:
