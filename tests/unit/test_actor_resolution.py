@@ -212,3 +212,30 @@ def test_bare_coalition_follows_the_named_coalition() -> None:
     text = "شن التحالف العربي غارات. وقالت مقاتلات التحالف إنها"
     got = _actors(text)
     assert ("مقاتلات التحالف", "SAU") in got
+
+
+# ---------------------------------------------------------------- names after coded titles
+
+
+def test_name_after_an_adjective_of_the_title_is_learned() -> None:
+    text = "ودعا نائب وزير الخارجية الأميركي الأسبق جيمس فلانسون، إلى الحوار. وقال فلانسون إن"
+    assert ("فلانسون", "USAGOV") in _actors(text)
+
+
+def test_plural_title_introduces_no_name() -> None:
+    got = _actors("ونفى مسؤولين سعوديين تقارير اختفائه")
+    assert ("مسؤولين سعوديين", "SAUGOV") in got
+    assert all("تقارير" not in span for span, _ in got)
+
+
+def test_title_already_naming_a_listed_person_learns_nothing_more() -> None:
+    text = "وكرر المتحدث باسم الكرملين ديمتري بيسكوف، الرسالة نفسها. وقال إن الرسالة واضحة"
+    got = _actors(text)
+    assert got[0] == ("المتحدث باسم الكرملين ديمتري بيسكوف", "RUSGOV")
+    assert not any("الرسالة" in span for span, _ in got)
+
+
+def test_function_words_after_a_title_are_no_name() -> None:
+    got = _actors("وصرح وزير خارجية فرنسا بأن الاتفاق قائم")
+    assert ("وزير خارجية فرنسا", "FRAGOV") in got
+    assert all(span != "بأن" for span, _ in got)

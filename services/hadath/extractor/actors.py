@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from hadath.extractor.gazetteer import DATA_DIR, Gazetteer, Match, read_tsv
-from hadath.extractor.morph import splits
 from hadath.extractor.text import Doc, fold
 
 ACTORS_TSV = DATA_DIR / "actors.tsv"
@@ -50,6 +49,7 @@ class ActorMention:
     prep: str  # proclitic preposition on the first token ('' | 'ب' | 'ل' | 'ك')
     conj: bool  # first token carries و/ف
     role: str | None = None  # for role-only rows ('*GOV' -> 'GOV'), kept when still uncoded
+    named: bool = False  # a listed person's name is part of this mention already
 
     @property
     def key(self) -> str | None:
@@ -221,7 +221,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     # an indefinite role noun that found no country or organisation ('إرسال قوات إلى',
     # 'شنت طائرات غارات') says nothing about who acts: no mention rather than an uncoded
     # NP that would block the argument slots around it
-    out = [m for m in out if m.code or m.role is None or _definite(doc, m)]
+    out = [m for m in out if m.code or m.role is None or _definite(doc, m, anywhere=True)]
     for m in out:
         if m.kind == "media" or (m.code and m.code.endswith("MED") and m.kind != "person"):
             # an outlet reports, it is not a party: the speaker of 'ذكرت وكالة …' is not an
@@ -239,12 +239,12 @@ _MEDIA_WINDOW = 5
 _QUOTES = frozenset({'"', "«", "»", "“", "”", "'"})
 
 
-def _media_head(word: str) -> str | None:
-    """The proclitics of an outlet noun ('وصحيفة' -> 'و'), or None when it is none."""
-    for pre in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"):
-        if word.startswith(pre) and word[len(pre):] in _MEDIA_HEADS:
-            return pre
-    return None
+def _media_forms() -> dict[str, str]:
+    """Every surface form of an outlet noun with its proclitics -> the proclitics."""
+    return {pre + h: pre for h in _MEDIA_HEADS for pre in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")}
+
+
+_MEDIA_FORMS = _media_forms()
 
 
 def _media_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
@@ -256,7 +256,7 @@ def _media_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     by_start = {m.tok_start: k for k, m in enumerate(ms)}
     drop: set[int] = set()
     for i, tok in enumerate(toks):
-        pre = _media_head(tok.norm)
+        pre = _MEDIA_FORMS.get(tok.norm)
         if pre is None or i in by_start:
             continue
         sent_end = doc.sentences[tok.sent].tok_end
@@ -355,7 +355,7 @@ def _adjective_code(word: str, role: str) -> str | None:
 # 'المبعوث الخاص للأمم المتحدة'. Not 'الرئيس'/'الوزير': there لـ is the addressee
 # ('قال الرئيس لروسيا اليوم') — they take their country in the genitive or as an adjective.
 _ORG_HEADS = frozenset(fold(w) for w in (
-    "الأمين", "المبعوث", "المبعوثة", "الممثل", "الممثلة", "المفوض", "المفوضة", "المنسق",
+    "الأمين", "الأمانة", "المبعوث", "المبعوثة", "الممثل", "الممثلة", "المفوض", "المفوضة", "المنسق",
     "المنسقة", "المدير", "المديرة", "نائب", "مساعد", "الناطق", "المتحدث", "أمين",
 ))
 # the organisation after لـ may be any coded non-state actor, but not a country/capital
@@ -367,11 +367,15 @@ def _word_after_conj(word: str) -> str:
     return word[1:] if len(word) > 3 and word[0] in "وف" else word
 
 
-def _definite(doc: Doc, m: ActorMention) -> bool:
+def _definite(doc: Doc, m: ActorMention, anywhere: bool = False) -> bool:
     """The mention's first word carries the article (also 'الرئيس' matched by a row
-    listed without it, and 'للوزير' = ل + ال)."""
-    w = _word_after_conj(doc.tokens[m.tok_start].norm)
-    return w.startswith(("ال", "لل")) or (w[:1] in "بك" and w[1:3] == "ال")
+    listed without it, and 'للوزير' = ل + ال); ``anywhere``: or a later word, as in the
+    construct 'رئيسة الوزراء' that is definite through its genitive."""
+    for j in range(m.tok_start, m.tok_end if anywhere else m.tok_start + 1):
+        w = _word_after_conj(doc.tokens[j].norm)
+        if w.startswith(("ال", "لل")) or (w[:1] in "بك" and w[1:3] == "ال"):
+            return True
+    return False
 
 
 def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
@@ -388,7 +392,7 @@ def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
             continue
         if m.kind == "media" or m.conj or toks[p.tok_start].sent != toks[m.tok_start].sent:
             continue
-        gap = [toks[j].norm for j in range(p.tok_end, m.tok_start)]
+        gap = [toks[j].norm for j in range(p.tok_end, m.tok_start) if toks[j].norm not in _QUOTES]
         head = fold(doc.text[p.start : toks[p.tok_start].end])
         code: str | None = None
         lam = m.prep == "ل" or _word_after_conj(toks[m.tok_start].norm).startswith("لل")
@@ -409,6 +413,7 @@ def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
             continue
         p.code, p.kind = code, "title" if p.kind == "title" or gap else p.kind
         p.tok_end, p.end = m.tok_end, m.end
+        p.named = m.named or m.kind == "person"
         m.tok_end = m.tok_start  # absorbed
         changed = True
     return changed
@@ -425,7 +430,7 @@ def _country_counts(ms: list[ActorMention]) -> dict[str, int]:
 # Role nouns whose country is the article's context when no adjacent country names it
 # (spec §5: "النظام" in Syrian news -> SYRGOV). form (folded, without clitics) ->
 # (country, the country keys that must be mentioned in the article, dominant?)
-_CONTEXT_ROLES: dict[str, tuple[str, frozenset[str], bool]] = {
+_CONTEXT_ROLES: dict[str, tuple[str | None, frozenset[str], bool]] = {
     fold("النظام"): ("SYR", frozenset({"SYR"}), False),
     fold("قوات النظام"): ("SYR", frozenset({"SYR"}), False),
     fold("جيش النظام"): ("SYR", frozenset({"SYR"}), False),
@@ -433,6 +438,10 @@ _CONTEXT_ROLES: dict[str, tuple[str, frozenset[str], bool]] = {
     # is any government ('الحكومة الشرعية لدولة …'): only when Yemen is the article's most
     # mentioned country (strictly)
     fold("الحكومة الشرعية"): ("YEM", frozenset({"YEM"}), True),
+    # 'government/regular forces': the army of the country the article is about (None =
+    # the strictly most mentioned country), e.g. Syria's in a Ghouta report
+    fold("القوات الحكومية"): (None, frozenset(), True),
+    fold("القوات النظامية"): (None, frozenset(), True),
     fold("الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
     fold("قوات الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
     fold("جيش الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
@@ -462,6 +471,10 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
         if ctx is None:
             continue
         country, needs, dominant = ctx
+        if country is None:
+            if top > second:
+                m.code = max(counts, key=lambda c: counts[c]) + (m.role or "GOV")
+            continue
         n = max((counts.get(c, 0) for c in needs), default=0)
         if n and (not dominant or (n == top and n > second)):
             m.code = country + (m.role or "GOV")
@@ -480,13 +493,26 @@ _ALIAS_HEADS = frozenset(fold(w) for w in (
 _ALIAS_SENTENCES = 4
 
 
+def _alias_forms() -> dict[str, tuple[str, str]]:
+    """'واللجنه' -> ('و', 'لجنه'), 'للجنه' -> ('ل', 'لجنه'): every definite surface form of
+    a head noun with its proclitics."""
+    out: dict[str, tuple[str, str]] = {}
+    for h in _ALIAS_HEADS:
+        for conj in ("", "و", "ف"):
+            out[conj + "ال" + h] = (conj, h)
+            out[conj + "بال" + h] = (conj + "ب", h)
+            out[conj + "كال" + h] = (conj + "ك", h)
+            out[conj + "لل" + h] = (conj + "ل", h)
+    return out
+
+
+_ALIAS_FORMS = _alias_forms()
+
+
 def _bare_head(word: str) -> tuple[str, str] | None:
     """'واللجنة' -> ('و', 'لجنه'), 'للجنة' -> ('ل', 'لجنه'): a definite head noun with
     its proclitics, or None."""
-    for sp in splits(word):
-        if sp.article and not sp.enclitic and not sp.future and sp.stem in _ALIAS_HEADS:
-            return sp.conj + sp.prep, sp.stem
-    return None
+    return _ALIAS_FORMS.get(word)
 
 
 def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
@@ -538,13 +564,20 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
 
 _NAME_MAX = 4
 _NAME_MAX_COMMA = 6
+_PLURAL_TITLES = frozenset(fold(w) for w in (
+    "مسؤولون", "مسؤولين", "المسؤولون", "المسؤولين", "دبلوماسيون", "دبلوماسيين",
+    "الدبلوماسيون", "الدبلوماسيين", "الوزراء", "وزراء", "السفراء", "سفراء", "قوات", "القوات",
+))
 _NOT_NAMES = frozenset(fold(w) for w in (
     "بأن", "لأن", "كأن", "أنه", "أنها", "إنه", "إنها", "لكن", "كان", "كانت", "بعد", "قبل",
     "خلال", "أمام", "عبر", "نحو", "منذ", "حتى", "اليوم", "أمس", "غدا", "هذا", "هذه", "ذلك",
+    "آخر", "أخرى", "آخرون", "آخرين", "أيضا", "كذلك", "بدوره", "بدورها", "تقارير", "عن", "على",
+    "إلى", "في", "من", "مع", "لدى", "ضد", "بين", "حول", "وسط", "عقب", "إثر",
 ))
 _HONORIFICS = frozenset(fold(w) for w in (
     "الدكتور", "الدكتورة", "د", "المهندس", "الشيخ", "السيد", "السيدة", "اللواء", "العميد",
     "العقيد", "الفريق", "المشير", "الأستاذ", "القاضي", "السفير",
+    "السابق", "السابقة", "الأسبق", "الأسبقة", "الحالي", "الحالية", "الجديد", "الجديدة",
 ))
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
@@ -570,15 +603,19 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     aliases: dict[tuple[str, ...], tuple[str, str]] = {}
     extended: list[ActorMention] = []
     for m in ms:
-        if not m.code or m.kind not in ("title",):
-            continue
+        if not m.code or m.kind not in ("title",) or m.named:
+            continue  # 'المتحدث باسم الخارجية مارك فلان، الرسالة …': the name is there already
+        if fold(doc.text[m.start : toks[m.tok_start].end]) in _PLURAL_TITLES:
+            continue  # 'مسؤولين سعوديين تقارير …': a plural has no personal name
         sent_end = doc.sentences[toks[m.tok_start].sent].tok_end
         j = m.tok_end
         comma = j < sent_end and toks[j].norm in _COMMA
         if comma:
             j += 1
-        if j < sent_end and toks[j].norm in _HONORIFICS:
-            j += 1  # 'الأمين العام … الدكتور نبيل العربي': the name follows the honorific
+        while j < sent_end and toks[j].norm in _HONORIFICS:
+            # 'الأمين العام … الدكتور نبيل العربي', 'نائب الوزير الأسبق جيمس فلان': the name
+            # follows the honorific / the adjective of the title
+            j += 1
         run: list[int] = []
         while j < sent_end and len(run) <= _NAME_MAX_COMMA and j not in starts and _name_like(toks[j].norm):
             run.append(j)
@@ -592,6 +629,8 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             continue
         if toks[run[0]].norm.startswith("ال") or toks[run[0]].norm in _NOT_NAMES:
             continue  # 'رئيس روسيا القرار', 'الأمين العام … الدول': an object, not a name
+        if any(toks[k].norm in _NOT_NAMES for k in run):
+            continue  # 'أحمد فلان خلال', 'مسؤولين سعوديين تقارير': the run ran into the clause
         if len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct):
             continue  # one bare word glued to the title ('وزير خارجية فرنسا بأن'): no name
         words = tuple(toks[k].norm for k in run)
@@ -653,11 +692,13 @@ def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
                     # keep the more specific code (with a role)
                     p.code = p.code if len(p.code) >= len(m.code) else m.code
                     p.tok_end, p.end = m.tok_end, m.end
+                    p.named = p.named or m.kind == "person"
                     continue
                 if p.code is None and p.kind in ("title", "institution") and m.code and m.kind == "person":
                     # uncoded title + named person: 'المتحدث باسم الوزارة ماريا زاخاروفا'
                     p.code, p.kind = m.code, m.kind
                     p.tok_end, p.end = m.tok_end, m.end
+                    p.named = True
                     continue
         out.append(m)
     return out
