@@ -158,3 +158,9 @@ def test_masdar_complement_takes_clause_subject() -> None:
 def test_spokesperson_speaks_for_institution() -> None:
     c = _one("ونفى المتحدث باسم الكرملين أن تكون روسيا متورطة", "DENY")
     assert _keys(c.source) == ["RUS"]
+
+
+def test_gender_agreement_rules_out_a_feminine_subject() -> None:
+    # 'اتهم' (masc.) cannot agree with إسرائيل (fem.): it is the object of a pro-drop verb
+    c = _one("وقال وزير الخارجية الروسي إن بلاده لن تسكت، واتهم إسرائيل بالتصعيد", "ACCUSE")
+    assert _keys(c.target) == ["ISR"] and "ISR" not in _keys(c.source)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from hadath.extractor.actors import ActorMention
 from hadath.extractor.cues import cues, kinds_of
 from hadath.extractor.morph import splits
-from hadath.extractor.text import Doc
+from hadath.extractor.text import Doc, fold
 from hadath.extractor.triggers import TriggerMention, head_readings
 
 _RIGHT_V = 14  # argument window after a verb (tokens)
@@ -683,6 +683,40 @@ def _meeting_clause(sv: SentenceView, t: TriggerMention, says: list[tuple[int, A
     return parts
 
 
+# country names that are grammatically masculine (a masculine verb may agree with them)
+_MASC_COUNTRIES = frozenset({
+    "IRQ", "JOR", "LBN", "YEM", "SDN", "MAR", "BHR", "KWT", "PAK", "AFG", "IND", "JPN",
+    "BRA", "VNM", "SEN", "CAN", "PRT", "DNK", "NLD", "LUX", "MEX", "CHL", "PER",
+})
+
+
+def _feminine(sv: SentenceView, g: Group) -> bool:
+    """A singular feminine subject: a country or capital (grammatically feminine), or a
+    noun phrase whose head ends in teh marbuta (الحكومة، الخارجية، رئيسة الوزراء)."""
+    if len(g.actors) != 1:
+        return False
+    a = g.actors[0]
+    if a.kind in ("country", "capital"):
+        return (a.code or "")[:3] not in _MASC_COUNTRIES
+    head = sv.doc.text[a.start : sv.doc.tokens[a.tok_start].end]
+    return a.kind in ("institution", "title") and head.endswith("ة")
+
+
+def _masculine_verb(t: TriggerMention) -> bool:
+    """A 3rd person masculine singular verb form: perfect without ت, imperfect with ي."""
+    if not t.is_verb or t.form.person == "1":
+        return False
+    stem = t.split.stem
+    if t.form.aspect == "perf":
+        return stem == fold(t.entry.lemma.split()[0])
+    return stem.startswith("ي") and not stem.endswith(("ون", "وا", "ان"))
+
+
+def _disagrees(sv: SentenceView, t: TriggerMention, g: Group) -> bool:
+    """VSO agreement: 'واتهم إسرائيل' cannot have إسرائيل as subject (it would be اتهمت)."""
+    return _masculine_verb(t) and _feminine(sv, g)
+
+
 def _undergoer(sv: SentenceView, t: TriggerMention) -> Group | None:
     """'تتعرض إيران لانتقادات', 'يواجه X لاتهامات': the one who undergoes the event."""
     for k in range(t.tok - 1, max(sv.start, t.tok - 5) - 1, -1):
@@ -790,7 +824,7 @@ def _attach(
                 subj = np_subj if isinstance(np_subj, Group) else None
                 no_fallback = subj is None
                 obj = bare[0] if bare else None
-            elif bare and sv.starts_near(bare[0], t):
+            elif bare and sv.starts_near(bare[0], t) and not _disagrees(sv, t, bare[0]):
                 subj = bare[0]
                 obj = bare[1] if len(bare) > 1 and not t.split.enclitic else None
             elif bare:
