@@ -187,8 +187,8 @@ class Result:
     dead: int = 0
     cpu_per_article_ms: float | None = None
     rss_mb: list[float] = field(default_factory=list)
-    latency_ms: dict[str, float] = field(default_factory=dict)
-    latency_rate: float | None = None
+    # (fraction of the measured rate, rate, percentiles)
+    latency: list[tuple[float, float, dict[str, float]]] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -234,7 +234,7 @@ def e2e(
     env: dict[str, str],
     workdir: Path,
     workers: int = 1,
-    latency: tuple[list[dict[str, Any]], float] | None = None,
+    latency: tuple[list[dict[str, Any]], float, list[float]] | None = None,
 ) -> Result:
     names = TopicNames.unique(re.sub(r"[^a-z0-9]+", "-", label.lower())[:20])
     create_topics(bootstrap, names)
@@ -268,14 +268,14 @@ def e2e(
             (cpu1 - cpu0) / len(records) * 1000,
             rss,
         )
-        if latency is not None:  # the same warm worker at half the rate just measured
-            base, seconds = latency
-            rate = result.rate * 0.5
-            paced = batch(base, max(50, int(rate * seconds)), "paced")
-            produce(bootstrap, names.articles, paced, rate=rate)
-            wait_consumed(bootstrap, names.app_id, names.articles, timeout=600)
-            result.latency_ms = latencies(bootstrap, names, {k for k, _ in paced})
-            result.latency_rate = rate
+        if latency is not None:  # the same warm worker at fractions of the rate just measured
+            base, seconds, fractions = latency
+            for fraction in fractions:
+                rate = result.rate * fraction
+                paced = batch(base, max(50, int(rate * seconds)), f"paced{fraction}")
+                produce(bootstrap, names.articles, paced, rate=rate)
+                wait_consumed(bootstrap, names.app_id, names.articles, timeout=600)
+                result.latency.append((fraction, rate, latencies(bootstrap, names, {k for k, _ in paced})))
             result.rss_mb = peak_rss_mb(pids)
         for proc in procs:
             proc.terminate()
@@ -320,10 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=5000, help="articles per throughput run")
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--latency-seconds", type=float, default=20.0)
+    parser.add_argument("--latency-fractions", default="0.5,0.25", help="fractions of the measured rate")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration; the median is shown")
     parser.add_argument("--variants", action="store_true", help="also in-flight 1, linger 0, gzip")
     parser.add_argument("--workers2", action="store_true", help="also two workers in one group")
-    parser.add_argument("--variant-n", type=int, default=2000, help="articles per variant run")
+    parser.add_argument("--variant-n", type=int, default=1500, help="articles per variant run")
+    parser.add_argument("--variant-rounds", type=int, default=3, help="interleaved rounds of variants")
     args = parser.parse_args(argv)
 
     base, source = base_articles(Path(args.shared))
@@ -355,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
         off = median_result([offline(records, workdir) for _ in range(args.repeat)])
         rows.append(off)
         print(f"  done: offline: {off.rate:.1f} articles/s", flush=True)
-        full = measure("e2e, 1 worker", {}, records, latency=(base, args.latency_seconds))
+        fractions = [float(f) for f in args.latency_fractions.split(",")]
+        full = measure("e2e, 1 worker", {}, records, latency=(base, args.latency_seconds, fractions))
         measure("pass-through (no extraction)", {"HADATH_EXTRACTOR": "passthrough"}, records)
         measure(
             "null extractor (child, 1 tiny event)", {"HADATH_EXTRACTOR": "fault_extractor:nothing"}, records
@@ -363,27 +366,47 @@ def main(argv: list[str] | None = None) -> int:
         if args.workers2:
             measure("e2e, 2 workers in 1 group", {}, records, workers=2)
         if args.variants:
+            # Interleaved rounds (A B C ... A B C ...) and medians: the machine's spare CPU
+            # drifts, and back-to-back runs of one variant would carry that drift.
             small = records[: args.variant_n]
-            measure(f"variant N={len(small)}: defaults", {}, small)
-            measure(f"variant N={len(small)}: max in flight 1", {"HADATH_MAX_IN_FLIGHT": "1"}, small)
-            measure(f"variant N={len(small)}: linger 0 ms", {"HADATH_PRODUCER_LINGER_MS": "0"}, small)
-            measure(f"variant N={len(small)}: gzip", {"HADATH_PRODUCER_COMPRESSION": "gzip"}, small)
+            null = {"HADATH_EXTRACTOR": "fault_extractor:nothing"}
+            variants = [
+                ("defaults (in flight 256, linger 5 ms)", {}),
+                ("max in flight 1", {"HADATH_MAX_IN_FLIGHT": "1"}),
+                ("linger 0 ms", {"HADATH_PRODUCER_LINGER_MS": "0"}),
+                ("gzip", {"HADATH_PRODUCER_COMPRESSION": "gzip"}),
+                ("2 extraction processes", {"HADATH_EXTRACT_PROCESSES": "2"}),
+                ("null extractor, defaults", null),
+                ("null extractor, max in flight 1", {**null, "HADATH_MAX_IN_FLIGHT": "1"}),
+                ("null extractor, linger 0 ms", {**null, "HADATH_PRODUCER_LINGER_MS": "0"}),
+            ]
+            runs: dict[str, list[Result]] = {label: [] for label, _ in variants}
+            for _ in range(max(args.repeat, args.variant_rounds)):
+                for label, env in variants:
+                    runs[label].append(e2e(bootstrap, small, label, env, workdir))
+            for label, _ in variants:
+                result = median_result(runs[label])
+                result.label = f"N={len(small)} {label}"
+                rows.append(result)
+                rates = ", ".join(f"{r.rate:.0f}" for r in runs[label])
+                print(f"  done: {label}: {rates} articles/s", flush=True)
 
     print()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average at the end (1, 5, 15 min): {load} — other processes share these cores")
-    print(f"{'run':38} {'articles/s':>10} {'events/s':>9} {'CPU ms/art':>10} {'peak RSS MB':>16}")
+    head = ("run (median of runs)", "articles/s", "events/s", "CPU ms/art", "peak RSS MB")
+    print(f"{head[0]:46} {head[1]:>10} {head[2]:>9} {head[3]:>10} {head[4]:>16}")
     for r in rows:
         rss = "+".join(f"{x:.0f}" for x in r.rss_mb) if r.rss_mb else "-"
         cpu = f"{r.cpu_per_article_ms:.2f}" if r.cpu_per_article_ms is not None else "-"
-        print(f"{r.label:38} {r.rate:10.1f} {r.event_rate:9.1f} {cpu:>10} {rss:>16}")
+        print(f"{r.label:46} {r.rate:10.1f} {r.event_rate:9.1f} {cpu:>10} {rss:>16}")
     print()
-    if full.latency_ms:
-        lat_ms = full.latency_ms
-        print(
-            f"latency at {full.latency_rate:.1f} articles/s (50% of e2e max), {lat_ms['n']:.0f} articles: "
-            f"p50 {lat_ms['p50']:.0f} ms, p95 {lat_ms['p95']:.0f} ms, p99 {lat_ms['p99']:.0f} ms"
-        )
+    for fraction, rate, pct in full.latency:
+        if pct:
+            print(
+                f"latency at {rate:.1f} articles/s ({fraction:.0%} of e2e max), {pct['n']:.0f} articles: "
+                f"p50 {pct['p50']:.0f} ms, p95 {pct['p95']:.0f} ms, p99 {pct['p99']:.0f} ms"
+            )
     overhead = full.rate / off.rate
     peak = sum(full.rss_mb)
     print(
@@ -391,8 +414,9 @@ def main(argv: list[str] | None = None) -> int:
         "(target >= 0.80)"
     )
     print(f"worker peak RSS (worker + extraction process) = {peak:.0f} MB (target < 400)")
-    if full.latency_ms:
-        print(f"p99 at half load = {full.latency_ms['p99']:.0f} ms (target < 250)")
+    half = [pct for fraction, _, pct in full.latency if fraction == 0.5 and pct]
+    if half:
+        print(f"p99 at half load = {half[0]['p99']:.0f} ms (target < 250)")
     return 0
 
 
