@@ -147,7 +147,12 @@ class SentenceView:
                     and _word(toks[prev - 1].norm) in _SPOKESMEN):
                 # 'المتحدثة باسم البيت الأبيض': the spokeswoman speaks for the White House
                 np_start = self._np_head(prev - 1, lo, head)
-            elif prep == "ل" and prev >= lo and _word(toks[prev].norm) in _AFFILIATION:
+            elif prev - 1 >= lo and toks[prev].norm == "من" and _word(toks[prev - 1].norm) in ("كلا", "كل"):
+                # 'دعا X كلا من تركيا والسعودية': 'both Turkey and Saudi Arabia' is a bare NP
+                prep = None
+                np_start = prev - 1
+            elif ((prep == "ل" or toks[a.tok_start].norm.startswith("لل")) and prev >= lo
+                  and _word(toks[prev].norm) in _AFFILIATION):
                 # 'مكتب حقوق الإنسان التابع للأمم المتحدة': the office is the UN's
                 prep = None
                 np_start = self._np_head(prev, lo, head)
@@ -556,7 +561,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                     cand.standalone = False
         for i, _sp in says:
             if sv.is_kind(i, "OPINION"):
-                scope_end = next((k for k in range(i + 1, sv.end) if sv.is_kind(k, "CLAUSE")), sv.end)
+                scope_end = next((k for k in range(i + 1, sv.end)
+                                  if sv.is_kind(k, "CLAUSE") or sv.is_kind(k, "SAY")), sv.end)
                 for cand in out:
                     if cand.sent == sent.i and i < cand.trig.tok < scope_end and not cand.trig.is_verb:
                         cand.standalone = False
