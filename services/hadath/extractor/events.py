@@ -1000,8 +1000,8 @@ def _attach(
         # mention in both roles is not
         spans = {(a.start, a.end) for a in cand.source}
         cand.target = [a for a in _dedup(target) if (a.start, a.end) not in spans]
-    if (etype == "ATTACK" and cand.source and cand.target and all(a.kind in _PEOPLE for a in cand.source)
-            and all(a.kind in _PEOPLE for a in cand.target)):
+    if (etype == "ATTACK" and cand.target and all(a.kind in _PEOPLE for a in cand.target)
+            and all(a.kind in _PEOPLE and not (a.code or "").endswith("MIL") for a in cand.source)):
         # 'هاجم ترامب سيشنز', 'شنت X هجوما على الرئيس التركي': a politician attacking a
         # person is a verbal attack (criticism), not armed force
         cand.type = "CONDEMN"
