@@ -98,6 +98,8 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
             return True  # the headline event is restated in the body
         if c.mode in ("planned", "negated"):
             return True
+        if c.date_value and c.date_value in dates:
+            return True  # same parties, same day: the same event told again
         return abs(c.sent - max(x.sent for x in cl.cands)) <= 1
     return True
 
