@@ -241,3 +241,41 @@ def test_function_words_after_a_title_are_no_name() -> None:
     got = _actors("وصرح وزير خارجية فرنسا بأن الاتفاق قائم")
     assert ("وزير خارجية فرنسا", "FRAGOV") in got
     assert all(span != "بأن" for span, _ in got)
+
+
+# ---------------------------------------------------------------- the dual 'both sides'
+
+
+def _cands(text: str) -> list[tuple[str, list[str], list[str]]]:
+    from hadath.extractor.pipeline import analyse
+
+    doc, cands, _ = analyse(text, 0)
+    return [(c.type, sorted(a.key for a in c.source if a.key), sorted(a.key for a in c.target if a.key))
+            for c in cands]
+
+
+def test_dual_stands_for_the_two_parties_named_before_it() -> None:
+    text = "استقبل الرئيس الأمريكي وزير الخارجية الإيراني أمس. واتفق الطرفان على استئناف الحوار"
+    assert ("AGREE", ["IRN", "USA"], []) in _cands(text)
+
+
+def test_dual_with_a_counterpart_demonym_and_a_topic_adjective() -> None:
+    # the counterpart's adjective names a side; the crisis' adjective is only the topic
+    text = "التقى رئيس وزراء اليابان نظيره الهندي في طوكيو وبحث الجانبان الأزمة السورية"
+    assert ("MEET", ["IND", "JPN"], []) in _cands(text)
+
+
+def test_dual_followed_by_its_adjectives_is_not_resolved() -> None:
+    got = _actors("اجتمع وزير الخارجية الفرنسي بنظيره الألماني. وقال الجانبان الأردني والأمريكي إن")
+    assert not any(span == "الجانبان" for span, _ in got)
+
+
+def test_dual_with_three_competing_parties_is_left_uncoded() -> None:
+    text = "وحثت منظمة العفو الدولية الأردن وإسرائيل على فتح الحدود بعد إعلان الطرفين رفضهما"
+    assert not any(span == "الطرفين" for span, _ in _actors(text))
+
+
+def test_plural_buldan_is_not_a_dual() -> None:
+    # 'البلدان' is also the plural 'the countries'
+    text = "التقى وزير الخارجية الروسي نظيره الصيني. وقال إن البلدان العربية"
+    assert not any("البلدان" in span for span, _ in _actors(text))

@@ -50,6 +50,9 @@ class ActorMention:
     conj: bool  # first token carries و/ف
     role: str | None = None  # for role-only rows ('*GOV' -> 'GOV'), kept when still uncoded
     named: bool = False  # a listed person's name is part of this mention already
+    # further parties the same words stand for: the dual 'الطرفان' = both parties named
+    # before it (events._dedup expands them into the role)
+    also: tuple[ActorMention, ...] = ()
 
     @property
     def key(self) -> str | None:
@@ -227,6 +230,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
             # an outlet reports, it is not a party: the speaker of 'ذكرت وكالة …' is not an
             # event actor (and must not become the fallback subject of the next event)
             m.code, m.kind = None, "media"
+    out = _dual_parties(doc, out)
     return out
 
 
@@ -560,6 +564,109 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     if not added:
         return ms
     return sorted(ms + added, key=lambda m: m.tok_start)
+
+
+# The dual 'the two sides/parties/countries' (unambiguous forms only: البلدان is also the
+# plural 'countries'). With و/ف and ب/ل/ك proclitics.
+def _dual_forms() -> dict[str, tuple[str, str]]:
+    """Surface form -> (conjunction, preposition) for the unambiguous duals."""
+    out: dict[str, tuple[str, str]] = {}
+    for w in ("الطرفان", "الطرفين", "الجانبان", "الجانبين", "البلدين"):
+        for c in ("", "و", "ف"):
+            for p in ("", "ب", "ك"):
+                out[fold(c + p + w)] = (c, p)
+            if w.endswith("ين"):
+                out[fold(c + "لل" + w[2:])] = (c, "ل")  # ل + ال: 'للطرفين'
+    return out
+
+
+_DUALS = _dual_forms()
+_COUNTERPART = frozenset(fold(w) for w in ("نظيره", "نظيرته", "نظيرها", "نظيريه", "نظرائه", "نظيره"))
+
+
+def _dual_parties(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """'استقبل بوتين نظيره التركي … وبحث الجانبان': the dual stands for the two parties
+    named just before it — in its own sentence, else also the previous one — when exactly
+    two keys stand out. Agents (persons, titles, institutions, capitals) weigh 1, a bare
+    country or a demonym half ('وحدة العراق', 'الأزمة السورية' are topics), and a
+    counterpart's demonym ('نظيره التركي') 1; each party needs weight >= 1."""
+    toks = doc.tokens
+    duals = [i for i, t in enumerate(toks) if t.norm in _DUALS]
+    if not duals:
+        return ms
+    covered = {j for m in ms for j in range(m.tok_start, m.tok_end)}
+    added: list[ActorMention] = []
+    for i in duals:
+        if i in covered:
+            continue
+        if i + 1 < len(toks) and any(m.tok_start == i + 1 and m.kind == "demonym" for m in ms):
+            continue  # 'الجانبين الأردني والأمريكي': the adjectives name the parties
+        sent = toks[i].sent
+        pair = _two_parties(doc, ms, doc.sentences[sent].tok_start, i)
+        if pair is None and sent > 0:
+            # nobody (or one party) named before it in its own sentence: the previous one
+            pair = _two_parties(doc, ms, doc.sentences[sent - 1].tok_start, i)
+        if not pair:
+            continue  # None: too few parties; (): three compete ('الصراع الفلسطيني الإسرائيلي')
+        a, b = pair
+        conj, prep = _DUALS[toks[i].norm]
+        fused = toks[i].norm[len(conj) :].startswith("لل")  # ل + ال written as one: keep it
+        start = toks[i].start + len(conj) + (0 if fused else len(prep))
+        second = ActorMention(i, i + 1, start, toks[i].end, b.code, "alias", prep, bool(conj))
+        added.append(ActorMention(i, i + 1, start, toks[i].end, a.code, "alias", prep, bool(conj),
+                                  also=(second,)))
+    if not added:
+        return ms
+    return sorted(ms + added, key=lambda m: m.tok_start)
+
+
+def _coordinated(toks: list, m: ActorMention, starts: dict[int, ActorMention],
+                 ends: dict[int, ActorMention]) -> bool:
+    """'الأردن وإسرائيل' / 'الأردن و إسرائيل': m is coordinated with another coded actor."""
+    nxt = starts.get(m.tok_end)
+    if nxt is None and m.tok_end < len(toks) and toks[m.tok_end].norm == "و":
+        nxt = starts.get(m.tok_end + 1)
+    elif nxt is not None and not nxt.conj:
+        nxt = None
+    prv = ends.get(m.tok_start) if m.conj else None
+    if prv is None and m.tok_start > 0 and toks[m.tok_start - 1].norm == "و":
+        prv = ends.get(m.tok_start - 1)
+    return bool((nxt is not None and nxt.code) or (prv is not None and prv.code))
+
+
+def _two_parties(
+    doc: Doc, ms: list[ActorMention], lo: int, hi: int
+) -> tuple[ActorMention, ActorMention] | tuple[()] | None:
+    """The two parties named in tokens [lo, hi): None if fewer than two qualify, () if a
+    third competes with the second."""
+    toks = doc.tokens
+    weight: dict[str, float] = {}
+    latest: dict[str, ActorMention] = {}
+    ends = {m.tok_end: m for m in ms}
+    starts = {m.tok_start: m for m in ms}
+    for m in ms:
+        if m.tok_start < lo or m.tok_start >= hi or not m.key:
+            continue
+        w = 1.0
+        if m.kind == "demonym":
+            before = toks[m.tok_start - 1].norm if m.tok_start > 0 else ""
+            paired = any(x is not None and x.kind == "demonym"
+                         for x in (ends.get(m.tok_start), starts.get(m.tok_end)))
+            # 'نظيره التركي' and the pair 'الصراع الفلسطيني الإسرائيلي' name sides
+            w = 1.0 if paired or _word_after_conj(before).lstrip("بل") in _COUNTERPART else 0.5
+        elif m.kind == "country":
+            # a bare country is often a topic ('وحدة العراق'), but not when coordinated
+            # with another party ('حثت المنظمة الأردن وإسرائيل')
+            w = 1.0 if _coordinated(toks, m, starts, ends) else 0.5
+        weight[m.key] = weight.get(m.key, 0.0) + w
+        latest[m.key] = m
+    ranked = sorted(weight.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 2 and ranked[2][1] >= ranked[1][1] and ranked[1][1] >= 1.0:
+        return ()
+    if len(ranked) < 2 or ranked[1][1] < 1.0 or (len(ranked) > 2 and ranked[2][1] >= ranked[1][1]):
+        return None
+    a, b = latest[ranked[0][0]], latest[ranked[1][0]]
+    return (a, b) if a.tok_start < b.tok_start else (b, a)
 
 
 _NAME_MAX = 4

@@ -1025,13 +1025,14 @@ def _speaker_before(says: list[tuple[int, ActorMention | None]], tok: int) -> Ac
 
 
 def _dedup(actors: list[ActorMention]) -> list[ActorMention]:
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, str | None]] = set()
     out = []
-    for a in actors:
-        k = (a.start, a.end)
-        if k not in seen:
-            seen.add(k)
-            out.append(a)
+    for a0 in actors:
+        for a in (a0, *a0.also):  # a dual ('الطرفان') stands for two parties (actors.py)
+            k = (a.start, a.end, a.code)
+            if k not in seen:
+                seen.add(k)
+                out.append(a)
     return out
 
 
