@@ -154,3 +154,19 @@ def test_indefinite_upcoming_adjective_makes_a_meeting_planned(sentence: str, mo
 
 def test_a_display_is_not_an_offer() -> None:
     assert _events("وعرضت القناة الروسية فيلما وثائقيا عن الحرب في سوريا.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "parties"),
+    [
+        # support verbs (cues LIGHT): their subject is the agent of the event noun
+        ("وقام وزير الخارجية السعودي بزيارة إلى موسكو.", "MEET", {"SAUGOV", "RUSGOV"}),
+        ("وخاض وزير الخارجية الأمريكي مفاوضات شاقة مع إيران.", "MEET", {"USAGOV", "IRN"}),
+        ("واختتم ولي العهد السعودي زيارة رسمية لفرنسا.", "MEET", {"SAUGOV", "FRA"}),
+        ("ونفذت إسرائيل غارات على مواقع إيرانية في سوريا.", "ATTACK", {"ISR"}),
+    ],
+)
+def test_support_verb_subject_is_the_agent(sentence: str, etype: str, parties: set[str]) -> None:
+    art = Article(id="lexicon-light", title="", body=sentence)
+    (ev,) = [e for e in extract(art) if e.type.value == etype]
+    assert {a.code for a in ev.source} == parties
