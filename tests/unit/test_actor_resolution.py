@@ -249,7 +249,7 @@ def test_function_words_after_a_title_are_no_name() -> None:
 def _cands(text: str) -> list[tuple[str, list[str], list[str]]]:
     from hadath.extractor.pipeline import analyse
 
-    doc, cands, _ = analyse(text, 0)
+    _doc, cands, _ = analyse(text, 0)
     return [(c.type, sorted(a.key for a in c.source if a.key), sorted(a.key for a in c.target if a.key))
             for c in cands]
 
