@@ -217,17 +217,21 @@ def _cluster_date(doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], pub
     sentence (day/month precision only: 'عام 2016' dates a context, not an event).
     An event of the article's lead without its own date takes the lead's date."""
     usable = [m for m in found if m.precision in ("day", "month")]
-    best: tuple[int, int, dates_mod.DateMention] | None = None
+    best: tuple[int, int, int, dates_mod.DateMention] | None = None
     for c in cl.cands:
         sent = doc.sentences[c.sent]
-        t = c.trig.start
         for m in usable:
             if sent.start <= m.start < sent.end:
-                key = (abs(m.start - t), m.start, m)
-                if best is None or key[:2] < best[:2]:
+                if m.start >= c.trig.end:
+                    d, far = m.start - c.trig.end, 0
+                else:  # a date well before the trigger more likely dates an earlier verb
+                    d = c.trig.start - m.end
+                    far = 0 if d <= _DATE_BEFORE else 1
+                key = (far, d, m.start, m)
+                if best is None or key[:3] < best[:3]:
                     best = key
     if best is not None:
-        return _resolve(best[2], published_at, mode)
+        return _resolve(best[3], published_at, mode)
     if mode != "planned":
         # story date: an asserted event without its own date expression is dated by the
         # first date of the article's lead (the convention of news event coding)
@@ -360,7 +364,8 @@ def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[Place
     return doc, cands, places
 
 
-_DATE_NEAR = 40  # characters: a date expression this close to a trigger dates that mention
+_DATE_NEAR = 40  # characters: a date expression this close after a trigger dates that mention
+_DATE_BEFORE = 12  # ... or this close before it
 
 
 def _attach_dates(doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMention],
@@ -374,7 +379,14 @@ def _attach_dates(doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMe
         for m in found:
             if m.precision not in ("day", "month") or not sent.start <= m.start < sent.end:
                 continue
-            d = m.start - c.trig.end if m.start >= c.trig.end else c.trig.start - m.end
+            if m.start >= c.trig.end:
+                d = m.start - c.trig.end
+            else:
+                # a date before the trigger usually dates the verb before it ('تعهدا الأحد
+                # برد على هجوم'): only an adjacent one dates this mention
+                d = c.trig.start - m.end
+                if d > _DATE_BEFORE:
+                    continue
             if d <= _DATE_NEAR and (best is None or d < best[0]):
                 best = (d, m)
         if best is not None:
