@@ -72,6 +72,8 @@ def _events(sentence: str) -> list[tuple[str, str]]:
         ("واتهمت الحكومة العراقية تنظيم داعش بتنفيذ تفجير في بغداد.", "ATTACK", "تفجير"),
         # cues: an invitation to visit is a proposal of talks, not a demand
         ("ودعا الرئيس الروسي الرئيس السوري لزيارة موسكو الشهر المقبل.", "PROPOSE", "ودعا"),
+        ("ودعت الجامعة العربية إلى مشاورات عربية ودولية بشأن الاستيطان الإسرائيلي.", "PROPOSE", "ودعت"),
+        ("ودعا الرئيس الفلسطيني إسرائيل للحوار برعاية دولية.", "PROPOSE", "ودعا"),
     ],
 )
 def test_added_sense(sentence: str, etype: str, trigger: str) -> None:
@@ -170,3 +172,18 @@ def test_support_verb_subject_is_the_agent(sentence: str, etype: str, parties: s
     art = Article(id="lexicon-light", title="", body=sentence)
     (ev,) = [e for e in extract(art) if e.type.value == etype]
     assert {a.code for a in ev.source} == parties
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وأكد وزير الخارجية المصري أن مبادرة السلام العربية هي الإطار الوحيد للحل.",
+        "وقال وزير الخارجية الأمريكي إن المبادرة الخليجية هي أساس كل حل سياسي في اليمن.",
+    ],
+)
+def test_named_initiatives_are_not_new_proposals(sentence: str) -> None:
+    assert "PROPOSE" not in {t for t, _ in _events(sentence)}
+
+
+def test_a_new_initiative_is_still_a_proposal() -> None:
+    assert ("PROPOSE", "مبادرة") in _events("وأطلقت فرنسا مبادرة جديدة لوقف الحرب في اليمن.")
