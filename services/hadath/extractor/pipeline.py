@@ -69,7 +69,7 @@ def _full(c: Candidate) -> bool:
     return c.trig.is_verb or (c.explicit_source and bool(c.target))
 
 
-def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
+def _compatible(cl: Cluster, c: Candidate, title_sent: bool, has_title: bool = True) -> bool:
     if cl.type != c.type or cl.head.symmetric != c.symmetric:
         return False
     if c.distinct and any(x.sent == c.sent for x in cl.cands):
@@ -94,7 +94,7 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     # in the title (the headline restates the lead) or they are close together
     head = cl.head
     if _full(c) and _full(head) and c.standalone and head.standalone:
-        if title_sent or any(x.sent == 0 for x in cl.cands):
+        if title_sent or (has_title and any(x.sent == 0 for x in cl.cands)):
             return True  # the headline event is restated in the body
         if c.mode in ("planned", "negated"):
             return True
@@ -104,13 +104,14 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool) -> bool:
     return True
 
 
-def merge(cands: list[Candidate]) -> list[Cluster]:
+def merge(cands: list[Candidate], has_title: bool = True) -> list[Cluster]:
     clusters: list[Cluster] = []
     for c in cands:
         has_actor = bool(_keys(c.source) or _keys(c.target))
         target: Cluster | None = None
         for cl in reversed(clusters):
-            if _compatible(cl, c, c.sent == 0):
+            # sentence 0 is the headline only when the article has a title
+            if _compatible(cl, c, has_title and c.sent == 0, has_title):
                 # an actor-less mention only joins the nearest same-type event
                 target = cl
                 break
@@ -399,5 +400,5 @@ def extract(article: Article) -> list[Event]:
     doc, cands, places = analyse(text, len(article.title))
     found = dates_mod.find_dates(text) if cands else []
     _attach_dates(doc, cands, found, article.published_at)
-    clusters = merge(cands)
+    clusters = merge(cands, has_title=bool(article.title.strip()))
     return build(doc, article, clusters, places, found)
