@@ -187,3 +187,16 @@ def test_named_initiatives_are_not_new_proposals(sentence: str) -> None:
 
 def test_a_new_initiative_is_still_a_proposal() -> None:
     assert ("PROPOSE", "مبادرة") in _events("وأطلقت فرنسا مبادرة جديدة لوقف الحرب في اليمن.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # cues FUT: plans and preparations make the event planned
+        "وتستعد تركيا لهجوم واسع ضد حزب العمال الكردستاني في العراق.",
+        "وحذرت الأمم المتحدة من كارثة مع اقتراب هجوم الجيش السوري على إدلب.",
+    ],
+)
+def test_prepared_attack_is_planned(sentence: str) -> None:
+    art = Article(id="lexicon-fut", title="", body=sentence)
+    assert {ev.mode.value for ev in extract(art) if ev.type.value == "ATTACK"} == {"planned"}
