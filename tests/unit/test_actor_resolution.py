@@ -279,3 +279,12 @@ def test_plural_buldan_is_not_a_dual() -> None:
     # 'البلدان' is also the plural 'the countries'
     text = "التقى وزير الخارجية الروسي نظيره الصيني. وقال إن البلدان العربية"
     assert not any("البلدان" in span for span, _ in _actors(text))
+
+
+def test_dual_of_leaders_and_ministers() -> None:
+    text = "تحدث الرئيس الفرنسي هاتفيا مع نظيره الأمريكي. واتفق الزعيمان على تنسيق الرد"
+    assert ("AGREE", ["FRA", "USA"], []) in _cands(text)
+
+
+def test_director_of_an_organisation() -> None:
+    assert ("مديرة منظمة العفو الدولية", "NGOAMN") in _actors("وقالت مديرة منظمة العفو الدولية إن")

@@ -453,6 +453,16 @@ _CONTEXT_ROLES: dict[str, tuple[str | None, frozenset[str], bool]] = {
 }
 
 
+def _definite_form(word: str) -> str:
+    """'والنظام', 'بالنظام', 'للنظام' -> 'النظام' (other words unchanged)."""
+    w = _word_after_conj(word)
+    if w.startswith(("بال", "كال")):
+        return w[1:]
+    if w.startswith("لل") and len(w) > 3:
+        return "ال" + w[2:]
+    return w
+
+
 def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
     """Uncoded context roles (النظام، قوات الاحتلال، الحكومة الشرعية) -> the article's
     country, when the article speaks of it (and, where marked, mostly of it)."""
@@ -468,9 +478,7 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
         words = [toks[j].norm for j in range(m.tok_start, m.tok_end)]
         if not words:
             continue
-        words[0] = fold(doc.text[m.start : toks[m.tok_start].end])
-        if words[0].startswith("لل"):
-            words[0] = "ال" + words[0][2:]
+        words[0] = _definite_form(words[0])  # also 'الجيش' matched by a row without ال
         ctx = _CONTEXT_ROLES.get(" ".join(words))
         if ctx is None:
             continue
@@ -566,12 +574,13 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     return sorted(ms + added, key=lambda m: m.tok_start)
 
 
-# The dual 'the two sides/parties/countries' (unambiguous forms only: البلدان is also the
-# plural 'countries'). With و/ف and ب/ل/ك proclitics.
+# The dual 'the two sides/parties/countries/leaders/presidents/ministers' (unambiguous forms
+# only: البلدان is also the plural 'countries'). With و/ف and ب/ل/ك proclitics.
 def _dual_forms() -> dict[str, tuple[str, str]]:
     """Surface form -> (conjunction, preposition) for the unambiguous duals."""
     out: dict[str, tuple[str, str]] = {}
-    for w in ("الطرفان", "الطرفين", "الجانبان", "الجانبين", "البلدين"):
+    for w in ("الطرفان", "الطرفين", "الجانبان", "الجانبين", "البلدين", "الزعيمان", "الزعيمين",
+              "الرئيسان", "الرئيسين", "الوزيران", "الوزيرين"):
         for c in ("", "و", "ف"):
             for p in ("", "ب", "ك"):
                 out[fold(c + p + w)] = (c, p)
