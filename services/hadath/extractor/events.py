@@ -992,7 +992,11 @@ def _attach(
         # a session of an international organisation (مجلس الأمن) is a meeting of its members
         igo_meeting = (etype == "MEET" and e.cameo in ("040", "046") and len(keys) == 1
                        and next(iter(keys)).startswith("IGO"))
-        if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person or igo_meeting))):
+        # 'المحادثات مع الولايات المتحدة': talks with a named partner, the other side implicit
+        with_partner = (etype == "MEET" and not t.is_verb and not source
+                        and any(g.prep == "مع" and g.coded for g in groups if id(g) in used))
+        if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person or igo_meeting
+                                                          or with_partner))):
             return None
     else:
         cand.source = _dedup(source)
