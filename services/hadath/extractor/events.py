@@ -993,8 +993,9 @@ def _attach(
         igo_meeting = (etype == "MEET" and e.cameo in ("040", "046") and len(keys) == 1
                        and next(iter(keys)).startswith("IGO"))
         # 'المحادثات مع الولايات المتحدة': talks with a named partner, the other side implicit
+        partner_preps = ("مع", "الي", "ل") if e.cameo == "042" else ("مع",)  # a visit: its destination
         with_partner = (etype == "MEET" and not t.is_verb and not source
-                        and any(g.prep == "مع" and g.coded for g in groups if id(g) in used))
+                        and any(g.prep in partner_preps and g.coded for g in groups if id(g) in used))
         if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person or igo_meeting
                                                           or with_partner))):
             return None
