@@ -220,6 +220,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     if _compose_offices(doc, out):
         out = [m for m in out if m.tok_end > m.tok_start]
     out = _learn_names(doc, out)
+    _surnames(doc, out)
     _context_roles(doc, out)
     # an indefinite role noun that found no country or organisation ('إرسال قوات إلى',
     # 'شنت طائرات غارات') says nothing about who acts: no mention rather than an uncoded
@@ -694,6 +695,7 @@ _HONORIFICS = frozenset(fold(w) for w in (
     "الدكتور", "الدكتورة", "د", "المهندس", "الشيخ", "السيد", "السيدة", "اللواء", "العميد",
     "العقيد", "الفريق", "المشير", "الأستاذ", "القاضي", "السفير",
     "السابق", "السابقة", "الأسبق", "الأسبقة", "الحالي", "الحالية", "الجديد", "الجديدة",
+    "الدائم", "الدائمة",
 ))
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
@@ -791,6 +793,28 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     if not added:
         return ms
     return sorted(ms + added, key=lambda m: m.tok_start)
+
+
+def _surnames(doc: Doc, ms: list[ActorMention]) -> None:
+    """A surname shared by several listed people is blocked ('العتيبي', 'المالكي'); once
+    THIS document has named one of them in full ('منصور العتيبي'), the bare surname after
+    it is that person (when the document names only one such person)."""
+    toks = doc.tokens
+    full: dict[str, set[str]] = {}
+    first_at: dict[str, int] = {}
+    for m in ms:
+        if m.code and m.kind == "person" and m.tok_end - m.tok_start >= 2:
+            last = toks[m.tok_end - 1].norm
+            full.setdefault(last, set()).add(m.code)
+            first_at.setdefault(last, m.tok_start)
+    if not full:
+        return
+    for m in ms:
+        if m.code is None and m.kind == "none" and m.tok_end - m.tok_start == 1:
+            w = fold(doc.text[m.start : m.end])
+            codes = full.get(w)
+            if codes and len(codes) == 1 and first_at[w] < m.tok_start:
+                m.code, m.kind = next(iter(codes)), "person"
 
 
 def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
