@@ -301,3 +301,10 @@ def test_blocked_surname_after_the_full_name_in_the_same_document() -> None:
 def test_blocked_surname_before_the_full_name_stays_blocked() -> None:
     got = _actors("وقال العتيبي إن. ثم تحدث منصور العتيبي")
     assert got[0] == ("العتيبي", None)
+
+
+def test_legitimate_government_in_a_yemen_passage_of_another_story() -> None:
+    # the article is about Saudi-Jordanian talks; the sentence itself is about Yemen
+    text = ("بحث الأردن والسعودية العلاقات. وأكد الأردن والسعودية دعمهما. وناقش الجانبان "
+            "الأوضاع في اليمن استجابة لمناشدة الحكومة الشرعية للدفاع عن الشعب اليمني")
+    assert ("الحكومة الشرعية", "YEMGOV") in _actors(text)

@@ -489,8 +489,25 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
                 m.code = max(counts, key=lambda c: counts[c]) + (m.role or "GOV")
             continue
         n = max((counts.get(c, 0) for c in needs), default=0)
-        if n and (not dominant or (n == top and n > second)):
+        if n and (not dominant or (n == top and n > second) or _local_top(doc, ms, m) == country):
             m.code = country + (m.role or "GOV")
+
+
+def _local_top(doc: Doc, ms: list[ActorMention], m: ActorMention) -> str | None:
+    """The strictly most mentioned country (places included) in m's sentence and the one
+    before: 'التحالف … استجابة لمناشدة الحكومة الشرعية للدفاع عن الشعب اليمني'."""
+    toks = doc.tokens
+    sent = toks[m.tok_start].sent
+    near = [x for x in ms if sent - 1 <= toks[x.tok_start].sent <= sent]
+    counts = _country_counts(near)
+    for p in find_places(doc):
+        if p.place.country and sent - 1 <= toks[p.tok_start].sent <= sent and not any(
+                x.tok_start <= p.tok_start < x.tok_end for x in near):
+            counts[p.place.country] = counts.get(p.place.country, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 # Head nouns of organisation names that a later bare definite noun refers back to:
