@@ -75,7 +75,7 @@ class Settings:
     max_in_flight: int = 256  # articles extracted/delivered concurrently, acked in read order
     duplicate_ids: int = 100_000  # article ids remembered for the duplicate_id check (0: off)
     shutdown_timeout_seconds: float = 30.0  # SIGTERM: drain and commit, hard exit after this
-    producer_linger_ms: float = 5.0
+    producer_linger_ms: float = 0.0  # docs/scaling.md: lingering bought no throughput, only latency
     producer_compression: str = ""  # "", "gzip", "lz4", "zstd", "snappy"
     topic_max_message_bytes: int = 8 * 1024 * 1024  # articles and dead-letter topics accept this
     # Connection security (KAFKA_* variables, see hadath.security and docs/producers.md).

@@ -413,6 +413,12 @@ def main(argv: list[str] | None = None) -> int:
         f"streaming overhead = e2e / offline = {full.rate:.1f} / {off.rate:.1f} = {overhead:.2f} "
         "(target >= 0.80)"
     )
+    if off.cpu_per_article_ms and full.cpu_per_article_ms:
+        cpu_off, cpu_e2e = off.cpu_per_article_ms, full.cpu_per_article_ms
+        print(
+            f"CPU ms per article offline / e2e = {cpu_off:.2f} / {cpu_e2e:.2f} = {cpu_off / cpu_e2e:.2f} "
+            "(overhead in CPU terms, insensitive to other load)"
+        )
     print(f"worker peak RSS (worker + extraction process) = {peak:.0f} MB (target < 400)")
     half = [pct for fraction, _, pct in full.latency if fraction == 0.5 and pct]
     if half:
