@@ -308,3 +308,10 @@ def test_legitimate_government_in_a_yemen_passage_of_another_story() -> None:
     text = ("بحث الأردن والسعودية العلاقات. وأكد الأردن والسعودية دعمهما. وناقش الجانبان "
             "الأوضاع في اليمن استجابة لمناشدة الحكومة الشرعية للدفاع عن الشعب اليمني")
     assert ("الحكومة الشرعية", "YEMGOV") in _actors(text)
+
+
+def test_head_noun_alias_before_a_relative_clause_or_participle() -> None:
+    text = "أعلنت حركة حماس موقفها. وقالت الحركة التي تسيطر على القطاع إن"
+    assert ("الحركة", "PSE") in _actors(text)
+    text = "اجتمع مجلس حقوق الإنسان. وكان المجلس المكون من 47 عضوا قد صوت"
+    assert ("المجلس", "IGOUNO") in _actors(text)

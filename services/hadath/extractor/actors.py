@@ -518,6 +518,12 @@ _ALIAS_HEADS = frozenset(fold(w) for w in (
     "مفوضية", "حلف", "جماعة", "تنظيم", "ائتلاف", "محكمة", "وزارة", "إدارة", "خارجية",
     "وكالة",
 ))
+# definite words after the head noun that describe it rather than name another body:
+# relative pronouns and participles ('الحركة التي تسيطر على غزة', 'المجلس المكون من 47 عضوا')
+_ALIAS_OK_NEXT = frozenset(fold(w) for w in (
+    "الذي", "التي", "الذين", "المكون", "المكونة", "المؤلف", "المؤلفة", "المعني", "المعنية",
+    "المذكور", "المذكورة", "ذاته", "ذاتها", "نفسه", "نفسها",
+))
 # bare 'الحكومة' is left out: in a round-up article it is the government of the current
 # story, not the last one named. A name is referred back to only this many sentences on.
 _ALIAS_SENTENCES = 4
@@ -582,7 +588,7 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         if i in covered:
             continue
         nxt = toks[i + 1].norm if i + 1 < len(toks) and toks[i + 1].sent == tok.sent else ""
-        if nxt.startswith(("ال", "لل")) or (i + 1) in at:
+        if (nxt.startswith(("ال", "لل")) and nxt not in _ALIAS_OK_NEXT) or (i + 1) in at:
             continue  # 'اللجنة الأولمبية': a different, longer name
         pre = h[0]
         added.append(ActorMention(i, i + 1, tok.start + len(pre), tok.end, prior[-1].code, "alias",
