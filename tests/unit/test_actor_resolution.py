@@ -315,3 +315,20 @@ def test_head_noun_alias_before_a_relative_clause_or_participle() -> None:
     assert ("الحركة", "PSE") in _actors(text)
     text = "اجتمع مجلس حقوق الإنسان. وكان المجلس المكون من 47 عضوا قد صوت"
     assert ("المجلس", "IGOUNO") in _actors(text)
+
+
+def test_the_three_leaders_are_the_three_named_before() -> None:
+    text = ("استضاف الرئيس الروسي نظيريه التركي والإيراني في سوتشي. "
+            "وقال الزعماء الثلاثة في بيان إنهم اتفقوا على مواصلة التنسيق")
+    got = [(span, code) for span, code in _actors(text) if span == "الزعماء الثلاثة"]
+    assert got == [("الزعماء الثلاثة", "RUSGOV")]
+    doc = make_doc(text, 0)
+    trio = next(a for a in find_actors(doc) if text[a.start : a.end] == "الزعماء الثلاثة")
+    assert sorted(x.key for x in (trio, *trio.also)) == ["IRN", "RUS", "TUR"]
+
+
+def test_blocked_quartet_is_resolved_to_the_four_named_states() -> None:
+    text = "قاطعت السعودية والإمارات والبحرين ومصر قطر. واتهمت الدول الأربع الدوحة بدعم الإرهاب"
+    assert ("ACCUSE", ["ARE", "BHR", "EGY", "SAU"], ["QAT"]) in _cands(text)
+    # without four named states the quartet stays blocked
+    assert _codes("واتهمت الدول الأربع الدوحة") == ["QATGOV"]

@@ -617,40 +617,74 @@ _DUALS = _dual_forms()
 _COUNTERPART = frozenset(fold(w) for w in ("نظيره", "نظيرته", "نظيرها", "نظيريه", "نظرائه", "نظيره"))
 
 
+# 'the three leaders', 'the four states': a plural group noun + a numeral
+_GROUP_NOUNS = frozenset(fold(w) for w in (
+    "الزعماء", "القادة", "الرؤساء", "الدول", "البلدان", "الأطراف", "الوزراء",
+))
+_NUMERALS = {fold(w): n for w, n in (("الثلاث", 3), ("الثلاثة", 3), ("الأربع", 4), ("الأربعة", 4))}
+
+
+def _group_forms(word: str) -> tuple[str, str] | None:
+    """'والزعماء' -> ('و', ''), 'للدول' -> ('', 'ل'): proclitics of a group noun, or None."""
+    for c in ("", "و", "ف"):
+        if not word.startswith(c):
+            continue
+        w = word[len(c) :]
+        if w in _GROUP_NOUNS:
+            return c, ""
+        if w[:1] in "بك" and w[1:] in _GROUP_NOUNS:
+            return c, w[0]
+        if w.startswith("لل") and "ال" + w[2:] in _GROUP_NOUNS:
+            return c, "ل"
+    return None
+
+
 def _dual_parties(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     """'استقبل بوتين نظيره التركي … وبحث الجانبان': the dual stands for the two parties
     named just before it — in its own sentence, else also the previous one — when exactly
-    two keys stand out. Agents (persons, titles, institutions, capitals) weigh 1, a bare
-    country or a demonym half ('وحدة العراق', 'الأزمة السورية' are topics), and a
-    counterpart's demonym ('نظيره التركي') 1; each party needs weight >= 1."""
+    two keys stand out; 'الزعماء الثلاثة' / 'الدول الأربع' likewise for three / four.
+    Agents (persons, titles, institutions, capitals) weigh 1, a bare country or a demonym
+    half ('وحدة العراق', 'الأزمة السورية' are topics), a counterpart's demonym ('نظيره
+    التركي') and coordinated parties 1; each party needs weight >= 1."""
     toks = doc.tokens
-    duals = [i for i, t in enumerate(toks) if t.norm in _DUALS]
-    if not duals:
+    found: list[tuple[int, int, int, str, str]] = []  # (token, n tokens, n parties, conj, prep)
+    for i, t in enumerate(toks):
+        if t.norm in _DUALS:
+            found.append((i, 1, 2, *_DUALS[t.norm]))
+        elif i + 1 < len(toks) and toks[i + 1].norm in _NUMERALS and toks[i + 1].sent == t.sent:
+            g = _group_forms(t.norm)
+            if g is not None:
+                found.append((i, 2, _NUMERALS[toks[i + 1].norm], *g))
+    if not found:
         return ms
-    covered = {j for m in ms for j in range(m.tok_start, m.tok_end)}
+    blocked = {m.tok_start: m for m in ms if m.kind == "none"}
+    covered = {j for m in ms if m.kind != "none" for j in range(m.tok_start, m.tok_end)}
     added: list[ActorMention] = []
-    for i in duals:
-        if i in covered:
+    dropped: set[int] = set()
+    for i, width, n, conj, prep in found:
+        if any(j in covered for j in range(i, i + width)):
             continue
-        if i + 1 < len(toks) and any(m.tok_start == i + 1 and m.kind == "demonym" for m in ms):
+        if i + width < len(toks) and any(m.tok_start == i + width and m.kind == "demonym" for m in ms):
             continue  # 'الجانبين الأردني والأمريكي': the adjectives name the parties
         sent = toks[i].sent
-        pair = _two_parties(doc, ms, doc.sentences[sent].tok_start, i)
-        if pair is None and sent > 0:
-            # nobody (or one party) named before it in its own sentence: the previous one
-            pair = _two_parties(doc, ms, doc.sentences[sent - 1].tok_start, i)
-        if not pair:
-            continue  # None: too few parties; (): three compete ('الصراع الفلسطيني الإسرائيلي')
-        a, b = pair
-        conj, prep = _DUALS[toks[i].norm]
+        parties = _parties(doc, ms, doc.sentences[sent].tok_start, i, n)
+        if parties is None and sent > 0:
+            # nobody (or too few) named before it in its own sentence: the previous one
+            parties = _parties(doc, ms, doc.sentences[sent - 1].tok_start, i, n)
+        if not parties:
+            continue  # None: too few parties; (): another one competes
         fused = toks[i].norm[len(conj) :].startswith("لل")  # ل + ال written as one: keep it
         start = toks[i].start + len(conj) + (0 if fused else len(prep))
-        second = ActorMention(i, i + 1, start, toks[i].end, b.code, "alias", prep, bool(conj))
-        added.append(ActorMention(i, i + 1, start, toks[i].end, a.code, "alias", prep, bool(conj),
-                                  also=(second,)))
+        end = toks[i + width - 1].end
+        rest = tuple(ActorMention(i, i + width, start, end, p.code, "alias", prep, bool(conj))
+                     for p in parties[1:])
+        added.append(ActorMention(i, i + width, start, end, parties[0].code, "alias", prep, bool(conj),
+                                  also=rest))
+        if i in blocked:
+            dropped.add(id(blocked[i]))  # 'الدول الأربع' (blocked: code each named state)
     if not added:
         return ms
-    return sorted(ms + added, key=lambda m: m.tok_start)
+    return sorted([m for m in ms if id(m) not in dropped] + added, key=lambda m: m.tok_start)
 
 
 def _coordinated(toks: list, m: ActorMention, starts: dict[int, ActorMention],
@@ -667,11 +701,11 @@ def _coordinated(toks: list, m: ActorMention, starts: dict[int, ActorMention],
     return bool((nxt is not None and nxt.code) or (prv is not None and prv.code))
 
 
-def _two_parties(
-    doc: Doc, ms: list[ActorMention], lo: int, hi: int
-) -> tuple[ActorMention, ActorMention] | tuple[()] | None:
-    """The two parties named in tokens [lo, hi): None if fewer than two qualify, () if a
-    third competes with the second."""
+def _parties(
+    doc: Doc, ms: list[ActorMention], lo: int, hi: int, n: int
+) -> tuple[ActorMention, ...] | None:
+    """The n parties named in tokens [lo, hi), in the order named: None if fewer than n
+    qualify, () if one more competes with the n-th."""
     toks = doc.tokens
     weight: dict[str, float] = {}
     latest: dict[str, ActorMention] = {}
@@ -681,7 +715,7 @@ def _two_parties(
         if m.tok_start < lo or m.tok_start >= hi or not m.key:
             continue
         w = 1.0
-        if m.kind == "demonym":
+        if m.kind == "demonym" and not m.named:  # 'والتركي، رجب طيب أردوغان' is a person
             before = toks[m.tok_start - 1].norm if m.tok_start > 0 else ""
             paired = any(x is not None and x.kind == "demonym"
                          for x in (ends.get(m.tok_start), starts.get(m.tok_end)))
@@ -694,12 +728,11 @@ def _two_parties(
         weight[m.key] = weight.get(m.key, 0.0) + w
         latest[m.key] = m
     ranked = sorted(weight.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 2 and ranked[2][1] >= ranked[1][1] and ranked[1][1] >= 1.0:
-        return ()
-    if len(ranked) < 2 or ranked[1][1] < 1.0 or (len(ranked) > 2 and ranked[2][1] >= ranked[1][1]):
+    if len(ranked) < n or ranked[n - 1][1] < 1.0:
         return None
-    a, b = latest[ranked[0][0]], latest[ranked[1][0]]
-    return (a, b) if a.tok_start < b.tok_start else (b, a)
+    if len(ranked) > n and ranked[n][1] >= ranked[n - 1][1]:
+        return ()
+    return tuple(sorted((latest[k] for k, _ in ranked[:n]), key=lambda m: m.tok_start))
 
 
 _NAME_MAX = 4
