@@ -332,3 +332,17 @@ def test_blocked_quartet_is_resolved_to_the_four_named_states() -> None:
     assert ("ACCUSE", ["ARE", "BHR", "EGY", "SAU"], ["QAT"]) in _cands(text)
     # without four named states the quartet stays blocked
     assert _codes("واتهمت الدول الأربع الدوحة") == ["QATGOV"]
+
+
+def test_representative_of_a_quoted_organisation_name() -> None:
+    text = 'طلبت الوزارة من ممثل منظمة "هيومن رايتس ووتش" المغادرة'
+    assert ('ممثل منظمة "هيومن رايتس ووتش', "NGOHRW") in _actors(text)
+
+
+def test_head_noun_written_before_a_listed_name_is_aliased_later() -> None:
+    text = 'انتقدت منظمة "هيومن رايتس ووتش" القرار. وقالت المنظمة التي تتخذ من نيويورك مقرا إن'
+    assert ("المنظمة", "NGOHRW") in _actors(text)
+
+
+def test_feminine_construct_titles() -> None:
+    assert ("سفيرة إسرائيل", "ISRGOV") in _actors("وانتقدت سفيرة إسرائيل القرار")

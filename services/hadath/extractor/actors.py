@@ -398,6 +398,8 @@ def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
         if m.kind == "media" or m.conj or toks[p.tok_start].sent != toks[m.tok_start].sent:
             continue
         gap = [toks[j].norm for j in range(p.tok_end, m.tok_start) if toks[j].norm not in _QUOTES]
+        if gap and gap[-1] in _ALIAS_HEADS and m.kind in ("igo", "ngo", "group"):
+            gap = gap[:-1]  # 'ممثل منظمة "هيومن رايتس ووتش"': the organisation's own head noun
         head = fold(doc.text[p.start : toks[p.tok_start].end])
         code: str | None = None
         lam = m.prep == "ل" or _word_after_conj(toks[m.tok_start].norm).startswith("لل")
@@ -558,6 +560,14 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     toks = doc.tokens
     named: dict[str, list[ActorMention]] = {}
     for m in ms:
+        if m.code and m.kind in ("igo", "ngo", "group") and m.tok_start > 0:
+            # 'منظمة "هيومن رايتس ووتش"', 'حركة حماس' when only the name is listed
+            j = m.tok_start - 1
+            while j > 0 and toks[j].norm in _QUOTES:
+                j -= 1
+            head = _word_after_conj(toks[j].norm)
+            if head in _ALIAS_HEADS and toks[j].sent == toks[m.tok_start].sent:
+                named.setdefault(head, []).append(m)
         if m.code and m.tok_end - m.tok_start >= 2 and m.kind in ("igo", "ngo", "group", "institution"):
             h = _bare_head(toks[m.tok_start].norm)
             first = fold(doc.text[m.start : toks[m.tok_start].end])
