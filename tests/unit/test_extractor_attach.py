@@ -164,3 +164,38 @@ def test_gender_agreement_rules_out_a_feminine_subject() -> None:
     # 'اتهم' (masc.) cannot agree with إسرائيل (fem.): it is the object of a pro-drop verb
     c = _one("وقال وزير الخارجية الروسي إن بلاده لن تسكت، واتهم إسرائيل بالتصعيد", "ACCUSE")
     assert _keys(c.target) == ["ISR"] and "ISR" not in _keys(c.source)
+
+
+def test_object_pronoun_refers_to_earlier_party() -> None:
+    c = _one("استقبل الرئيس الفرنسي إيمانويل ماكرون المستشارة الألمانية وحثها على دعم الخطة", "DEMAND")
+    assert _keys(c.source) == ["FRA"] and _keys(c.target) == ["DEU"]
+    c = _one("طردت الحكومة الإسرائيلية ممثل منظمة العفو الدولية، متهمة إياه بالتحريض", "ACCUSE")
+    assert _keys(c.target) == ["NGOAMN"]
+
+
+def test_object_pronoun_of_a_non_party_noun_is_not_a_target() -> None:
+    # 'a step that Washington condemned': the pronoun is the step, not a party
+    c = _one("اتخذت إيران قرارا جديدا، في خطوة أدانتها الولايات المتحدة", "CONDEMN")
+    assert _keys(c.source) == ["USA"] and c.target == []
+
+
+def test_relative_ma_is_not_negation() -> None:
+    c = _one("اتهمت بريطانيا روسيا بتسميم الجاسوس، وهو ما نفته موسكو بشدة", "DENY")
+    assert c.mode == "asserted"
+    assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["GBR"]
+    assert _one("قالت موسكو إنها ما نفت الخبر", "DENY").mode == "negated"
+
+
+def test_denied_claim_author_from_the_preceding_clause() -> None:
+    c = _one("زعم النظام السوري أن السعودية طلبت الانسحاب، وهو ما نفته الرياض", "DENY")
+    assert _keys(c.source) == ["SAU"] and _keys(c.target) == ["SYR"]
+
+
+def test_name_apposed_to_a_title_keeps_the_preposition() -> None:
+    c = _one("التقى وزير الخارجية الروسي سيرغي لافروف مع رئيس مكتبها السياسي خالد مشعل", "MEET")
+    assert _keys(c.source) == ["PSE", "RUS"]
+
+
+def test_meeting_subject_feeds_pro_drop_not_its_partner() -> None:
+    c = _one("التقى وزير الخارجية الروسي سيرغي لافروف مع خالد مشعل ووجه له الدعوة لزيارة موسكو", "PROPOSE")
+    assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["PSE"]

@@ -27,6 +27,7 @@ _AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", 
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
 _TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
+_ASIDES = frozenset({"جانبه", "جانبها", "جانبهم", "جهته", "جهتها", "ناحيته", "ناحيتها", "طرفه", "طرفها"})
 _RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
 
 
@@ -85,6 +86,7 @@ class Candidate:
     explicit_source: bool = False
     date_value: str | None = None  # resolved date written right next to this mention
     distinct: bool = False  # introduced by بعد/قبل/إثر: never a restatement of an event in its sentence
+    subject: list[ActorMention] = field(default_factory=list)  # the grammatical subject (symmetric events)
 
 
 def _word(tok_norm: str) -> str:
@@ -176,6 +178,12 @@ class SentenceView:
                 elif not (prev == head + 1 and not toks[prev].is_punct and not self.is_kind(prev, "PREP")
                           and not self.is_kind(prev, "LOC") and not _has_prep(toks[prev].norm)):
                     prep = "gen"
+                    if a.kind == "person":
+                        # a name in apposition to a title NP: 'مع رئيس مكتبها السياسي خالد مشعل'
+                        np_p = self._np_prep(a, lo, head, 4)
+                        if np_p is not None and _word(toks[prev].norm) not in _ASIDES:
+                            prep = np_p
+                            np_start = self._np_head(prev, lo, head)
                 else:
                     # 'اقترحت إدارة أوباما': the construct right after the verb is its subject
                     np_start = prev
@@ -204,12 +212,12 @@ class SentenceView:
             k -= 1
         return k
 
-    def _np_prep(self, a: ActorMention, lo: int, head: int) -> str | None:
+    def _np_prep(self, a: ActorMention, lo: int, head: int, max_steps: int = 3) -> str | None:
         """A demonym adjective ('رجل الدين العراقي', 'لمواقع عسكرية سورية') stands for
         the noun phrase it modifies: that phrase's preposition, if any."""
         j = a.tok_start - 1
         steps = 0
-        while j >= lo and j != head and steps < 3:
+        while j >= lo and j != head and steps < max_steps:
             tok = self.doc.tokens[j]
             if tok.is_punct or j in self.actor_end:
                 return None
@@ -394,7 +402,7 @@ def _mode(sv: SentenceView, t: TriggerMention) -> tuple[str, bool]:
     while j >= sv.start and steps < 4:
         w = sv.norm(j)
         if sv.is_kind(j, "NEG"):
-            if _word(w) == "ما" and t.form.aspect not in ("perf",):
+            if _word(w) == "ما" and (t.form.aspect not in ("perf",) or _relative_ma(sv, j)):
                 break
             if _word(w) == "لا" and t.form.aspect == "perf":
                 break
@@ -520,7 +528,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             cand.sent = sent.i
             out.append(cand)
             if t.is_verb or cand.explicit_source:
-                subj_at[t.tok] = list(cand.source)
+                # a meeting's subject, not all its participants ('استقبل X Y وحثه')
+                subj_at[t.tok] = list(cand.subject if cand.symmetric and cand.subject else cand.source)
         # deontic 'على X أن …' / 'يجب على X …' in reported speech: the speaker demands it of X
         for k in range(sv.start, sv.end - 2):
             if doc.tokens[k].norm not in ("علي", "وعلي") or k + 1 not in sv.actor_at:
@@ -545,6 +554,25 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                     src = {(a.start, a.end) for a in c.source}
                     c.target = [a for a in o.source if a.code and (a.start, a.end) not in src]
                 break
+        # object pronouns ('وحثه', 'متهمة إياه', 'وهو ما نفته X'): a cheap antecedent
+        prev_actors = by_sent.get(sent.i - 1, [])
+        for c in sent_cands:
+            if c.symmetric:
+                continue
+            light_pp = (not c.trig.is_verb and c.trig.tok - 2 >= sv.start
+                        and sv.is_kind(c.trig.tok - 2, "LIGHT")
+                        and _word(sv.norm(c.trig.tok - 1)) in _PRONOUN_PPS)
+            if c.target and not light_pp:
+                continue  # ('ووجه له الدعوة لزيارة موسكو': the pronoun is the addressee, Moscow the venue)
+            pron = _object_pronoun(sv, c.trig)
+            if pron is None:
+                continue
+            if c.type == "DENY":
+                c.target = _claim_author(sv, c, out)
+            else:
+                ante = _antecedent(sv, c, pron, prev_actors)
+                if ante is not None:
+                    c.target = [ante]
         # content of a denial / opinion: not standalone
         for cand in out:
             if cand.sent != sent.i:
@@ -568,6 +596,129 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                         cand.standalone = False
     del c
     return out
+
+
+# 'وهو ما نفته', 'هذا ما أكده', 'على ما …': ما is a relative pronoun there, not a negator
+_MA_HEADS = frozenset({"هو", "هي", "هذا", "هذه", "ذلك", "تلك", "وهو", "وهي", "وهذا", "وذلك", "وهذه",
+                       "على", "علي", "حسب", "بحسب", "وفق", "الي", "إلى", "كل", "بعد", "عكس"})
+_MA_FUSED = frozenset({"مما", "بما", "كما", "عما", "فيما", "لما"})
+
+
+def _relative_ma(sv: SentenceView, j: int) -> bool:
+    """Token j is a relative ما ('وهو ما نفته موسكو'), not the negator."""
+    return (_word(sv.norm(j)) == "ما" and j - 1 >= sv.start
+            and (sv.norm(j - 1) in _MA_HEADS or _word(sv.norm(j - 1)) in _MA_HEADS))
+
+
+_IYYA = {"اياه": "ه", "اياها": "ها", "اياهم": "هم", "اياهما": "هما"}
+_OBJ_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
+_PRONOUN_PPS = {"له": "ه", "لها": "ها", "لهم": "هم", "لهما": "هما", "اليه": "ه", "اليها": "ها", "اليهم": "هم"}
+
+
+def _object_pronoun(sv: SentenceView, t: TriggerMention) -> str | None:
+    """The pronoun object of a trigger that refers back to a party named earlier:
+    an enclitic on a finite verb ('وحثه', 'اتهمتها') or a following إياه ('متهمة إياه').
+    None inside a relative clause or right after a non-actor noun ('في خطوة أدانتها',
+    'الاتفاق الذي انتقده'): there the pronoun is the antecedent noun, not a party —
+    except for a denial, whose pronoun is the claim denied ('وهو ما نفته X')."""
+    k = t.tok_end
+    if k < sv.end and _word(sv.norm(k)) in _IYYA:
+        return _IYYA[_word(sv.norm(k))]
+    if (not t.is_verb and t.tok - 2 >= sv.start and sv.is_kind(t.tok - 2, "LIGHT")
+            and _word(sv.norm(t.tok - 1)) in _PRONOUN_PPS):
+        return _PRONOUN_PPS[_word(sv.norm(t.tok - 1))]  # 'ووجه له الدعوة'
+    if not t.is_verb or t.split.enclitic not in _OBJ_PRONOUNS or t.entry.type == "REJECT":
+        return None  # (what is rejected is a plan or a proposal; 'ورفضه' is mostly the masdar)
+    j = t.tok - 1
+    while j >= sv.start and not _relative_ma(sv, j) and (
+            sv.is_kind(j, "NEG") or sv.is_kind(j, "FUT") or sv.norm(j) in ("قد", "لقد")):
+        j -= 1
+    if j < sv.start or t.split.conj:
+        return t.split.enclitic
+    w = sv.norm(j)
+    if w in _RELATIVES:
+        return None
+    if _relative_ma(sv, j) or w in _MA_FUSED:
+        return t.split.enclitic if t.entry.type == "DENY" else None
+    if w in _COMMA or w in (".", ":", "؛") or j in sv.actor_end:
+        return t.split.enclitic
+    if t.entry.type == "DENY" and t.split.enclitic in ("ها", "ه") and head_readings(w):
+        return t.split.enclitic  # 'اتهامات تنفيها إيران': the accusations just named
+    return None
+
+
+def _masc_party(sv: SentenceView, a: ActorMention) -> bool | None:
+    """Grammatical gender of a party for pronoun agreement (None = either)."""
+    if a.kind in ("country", "capital"):
+        return (a.code or "")[:3] in _MASC_COUNTRIES
+    head = sv.doc.text[a.start : sv.doc.tokens[a.tok_start].end]
+    if a.kind in ("institution", "title", "igo"):
+        return not head.endswith("ة")
+    if a.kind == "person":
+        return None if head.endswith(("ة", "ا")) else True
+    return None
+
+
+def _antecedent(sv: SentenceView, c: Candidate, pron: str,
+                prev_actors: list[ActorMention]) -> ActorMention | None:
+    """The nearest earlier coded party in the sentence (else the last one of the
+    previous sentence) that is not the event's source and agrees with the pronoun:
+    'ه' a masculine party, 'ها' a feminine one (a country, an institution in ة),
+    'هم'/'هما' anything."""
+    src_spans = {(a.start, a.end) for a in c.source}
+    src_keys = {a.key for a in c.source if a.key}
+
+    def ok(a: ActorMention) -> bool:
+        if not a.code or (a.start, a.end) in src_spans or a.key in src_keys or a.kind == "media":
+            return False
+        if sv.prep_before(a) == "في":
+            return False  # a place, not a party
+        g = _masc_party(sv, a)
+        return g is None or pron in ("هم", "هما") or g == (pron == "ه")
+
+    before = [a for a in sv.actors if a.tok_end <= c.trig.tok]
+    for a in reversed(before):
+        if ok(a):
+            return a
+    if not before and prev_actors:
+        a = prev_actors[-1]
+        if a.code and a.key not in src_keys and a.kind != "media":
+            return a
+    return None
+
+
+def _claim_author(sv: SentenceView, c: Candidate, all_cands: list[Candidate]) -> list[ActorMention]:
+    """Whose claim a pronoun-object denial answers: the author of the accusation against
+    the denier (or of the accusation noun right before it: 'اتهامات تنفيها طهران'), in
+    the sentence or the one before; else the source of the nearest earlier event of
+    another party in the sentence ('بادعاء أن …، وهو ما نفته X'); else the nearest earlier
+    bare party of the sentence. Unnamed accusers (الغرب) leave the target empty."""
+    deniers = {a.key for a in c.source if a.key}
+    if not deniers:
+        return []
+    earlier = [o for o in all_cands if o is not c and o.sent in (c.sent, c.sent - 1)
+               and (o.sent, o.trig.tok) < (c.sent, c.trig.tok)]
+    for o in reversed(earlier):
+        adjacent = o.sent == c.sent and c.trig.tok - o.trig.tok_end <= 2
+        if o.type == "ACCUSE" and (adjacent or deniers & {a.key for a in o.target if a.key}):
+            return _dedup([a for a in o.source if a.code and a.key not in deniers])
+    for o in reversed(earlier):
+        srcs = [a for a in o.source if a.code and a.key not in deniers]
+        if o.sent == c.sent and srcs and o.type != "DENY":
+            return srcs[:1]
+    for g in reversed(sv.groups(sv.start, c.trig.tok, -1)):
+        if not g.coded or deniers & {a.key for a in g.coded}:
+            continue
+        if g.prep == "gen":
+            # 'عاد نظام الأسد': the genitive of a bare head noun, not of a PP ('في شرق أوكرانيا')
+            k = g.tok_start - 2
+            if g.tok_start - 1 < sv.start or _has_prep(sv.norm(g.tok_start - 1)) or (
+                    k >= sv.start and (sv.is_kind(k, "PREP") or sv.is_kind(k, "LOC"))):
+                continue
+        elif g.prep is not None:
+            continue
+        return [a for a in g.coded if a.kind != "media"][:1]
+    return []
 
 
 _DEONTIC_OPENERS = frozenset({"ان", "إن", "يجب", "ينبغي", "لابد", '"', "«", ":", "،", ","})
@@ -754,12 +905,15 @@ def _light_verb_subject(sv: SentenceView, t: TriggerMention, verbs: set[int]) ->
             return Group(None, [a], a.tok_start, a.tok_end)
     # SVO / pro-drop: light verb right before the noun (maybe with عن)
     k = j
-    if k >= sv.start and sv.norm(k) in ("عن",):
-        k -= 1
+    if k >= sv.start and (sv.norm(k) in ("عن",) or _word(sv.norm(k)) in _PRONOUN_PPS):
+        k -= 1  # 'أعرب عن استعداده', 'ووجه له الدعوة'
     if k >= sv.start and sv.is_kind(k, "LIGHT"):
         fake = _pseudo_trigger(sv.doc, k)
         if fake is not None:
             left = sv.left_subject(fake)
+            if (left is not None and sv.norm(k) not in sv.c.get("LIGHT", ())
+                    and left.tok_start - 1 not in verbs):
+                left = None  # a و-verb after the object of the previous verb (pro-drop)
             if left is not None:
                 return left
             hi = sv.right_limit(fake, verbs)
@@ -802,6 +956,10 @@ def _attach(
         sv.last_rel_object = None
         rel = sv.relative_antecedent(t)
         left = sv.left_subject(t) if rel is False else rel
+        if rel is False and left is not None and t.split.conj and left.tok_start - 1 not in verbs:
+            # 'استقبل X المستشارة الألمانية وحثها': the party before a و-verb ends the previous
+            # clause (its subject only when it directly follows that verb: 'أدانت إيران واستنكرت')
+            left = None
         if left is None and rel is False:
             left = sv.subject_before_relative(t, verbs)
         if rel is not False:
@@ -986,6 +1144,7 @@ def _attach(
     if symmetric:
         parts = _dedup(source + target)
         cand.source = parts
+        cand.subject = _dedup(list(subj.actors)) if subj is not None else []
         keys = {a.key for a in parts if a.key}
         uncoded_partner = any(not a.code for a in parts)
         first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
