@@ -50,7 +50,16 @@ from typing import Any
 
 # Spec §3 order, used for the per-type table; unknown types are appended alphabetically.
 EVENT_TYPES: tuple[str, ...] = (
-    "MEET", "PROPOSE", "ACCUSE", "CONDEMN", "DENY", "DEMAND", "AGREE", "REJECT", "THREATEN", "ATTACK",
+    "MEET",
+    "PROPOSE",
+    "ACCUSE",
+    "CONDEMN",
+    "DENY",
+    "DEMAND",
+    "AGREE",
+    "REJECT",
+    "THREATEN",
+    "ATTACK",
 )
 SYMMETRIC_TYPES: frozenset[str] = frozenset({"MEET", "AGREE"})
 
@@ -488,20 +497,29 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
                 spans = _gold_spans(g)
                 sent = sentence_at(doc, *spans[0]) if spans else ""
                 if not args_ok:
-                    rep.mismatches.append(ErrorItem(
-                        "ARGS", aid, typ, spans, sent,
-                        f"gold {_fmt_roles(roles_g)} pred {_fmt_roles(roles_p)}"))
+                    rep.mismatches.append(
+                        ErrorItem(
+                            "ARGS",
+                            aid,
+                            typ,
+                            spans,
+                            sent,
+                            f"gold {_fmt_roles(roles_g)} pred {_fmt_roles(roles_p)}",
+                        )
+                    )
                 if not mode_ok:
-                    rep.mismatches.append(ErrorItem(
-                        "MODE", aid, typ, spans, sent, f"gold {g.get('mode')} pred {p.get('mode')}"))
+                    rep.mismatches.append(
+                        ErrorItem("MODE", aid, typ, spans, sent, f"gold {g.get('mode')} pred {p.get('mode')}")
+                    )
                 gold_date = g.get("date")
                 if gold_date:
                     rep.date_n += 1
                     if date_agrees(_pred_date(p), str(gold_date)):
                         rep.date_correct += 1
                     else:
-                        rep.mismatches.append(ErrorItem(
-                            "DATE", aid, typ, spans, sent, f"gold {gold_date} pred {_pred_date(p)}"))
+                        rep.mismatches.append(
+                            ErrorItem("DATE", aid, typ, spans, sent, f"gold {gold_date} pred {_pred_date(p)}")
+                        )
 
             for pi, p in enumerate(p_list):
                 if pi in matched_p:
@@ -511,10 +529,17 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
                 spans = _pred_spans(p)
                 sent = p.get("sentence") or (sentence_at(doc, *spans[0]) if spans else "")
                 trig = (p.get("trigger") or {}).get("text", "")
-                rep.false_positives.append(ErrorItem(
-                    "FP", aid, typ, spans, str(sent),
-                    f"trigger {trig!r} mode {p.get('mode')} "
-                    f"{_fmt_roles(_pred_roles(p, typ in SYMMETRIC_TYPES))}"))
+                rep.false_positives.append(
+                    ErrorItem(
+                        "FP",
+                        aid,
+                        typ,
+                        spans,
+                        str(sent),
+                        f"trigger {trig!r} mode {p.get('mode')} "
+                        f"{_fmt_roles(_pred_roles(p, typ in SYMMETRIC_TYPES))}",
+                    )
+                )
             for gj, g in enumerate(g_list):
                 if gj in matched_g or g.get("optional"):
                     continue
@@ -522,9 +547,16 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
                 spans = _gold_spans(g)
                 sent = sentence_at(doc, *spans[0]) if spans else ""
                 texts = [doc[s:e] for s, e in spans]
-                rep.false_negatives.append(ErrorItem(
-                    "FN", aid, typ, spans, sent,
-                    f"mentions {texts} mode {g.get('mode')} {_fmt_roles(_gold_roles(g))}"))
+                rep.false_negatives.append(
+                    ErrorItem(
+                        "FN",
+                        aid,
+                        typ,
+                        spans,
+                        sent,
+                        f"mentions {texts} mode {g.get('mode')} {_fmt_roles(_gold_roles(g))}",
+                    )
+                )
 
     rep.event_tp = rep.n_matched
     rep.event_fp = rep.n_pred - rep.n_matched - rep.n_matched_optional
@@ -540,8 +572,9 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
     for typ in _type_order(tally):
         n_g, n_p, tp, fp, fn, ftp = tally[typ]
         p_, r_, f_ = _prf(tp, fp, fn)
-        rep.per_type.append(TypeRow(
-            typ, n_g, n_p, tp, fp, fn, p_, r_, f_, ftp, _prf(ftp, n_p - ftp, n_g - ftp)[2]))
+        rep.per_type.append(
+            TypeRow(typ, n_g, n_p, tp, fp, fn, p_, r_, f_, ftp, _prf(ftp, n_p - ftp, n_g - ftp)[2])
+        )
     return rep
 
 
@@ -556,30 +589,43 @@ def _f(x: float | None) -> str:
 
 def format_report(report: ScoreReport) -> str:
     """An aligned plain-text table of the per-type and overall figures."""
-    head = (f"{'type':<10}{'gold':>6}{'pred':>6}{'tp':>5}{'fp':>5}{'fn':>5}"
-            f"{'P':>8}{'R':>8}{'F1':>8}{'fullF1':>8}")
+    head = (
+        f"{'type':<10}{'gold':>6}{'pred':>6}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>8}{'R':>8}{'F1':>8}{'fullF1':>8}"
+    )
     lines = [head, "-" * len(head)]
     for r in report.per_type:
         lines.append(
             f"{r.type:<10}{r.n_gold:>6}{r.n_pred:>6}{r.tp:>5}{r.fp:>5}{r.fn:>5}"
-            f"{_f(r.precision):>8}{_f(r.recall):>8}{_f(r.f1):>8}{_f(r.full_f1):>8}")
+            f"{_f(r.precision):>8}{_f(r.recall):>8}{_f(r.f1):>8}{_f(r.full_f1):>8}"
+        )
     lines.append("-" * len(head))
     lines.append(
         f"{'ALL':<10}{report.n_gold:>6}{report.n_pred - report.n_matched_optional:>6}"
         f"{report.event_tp:>5}{report.event_fp:>5}{report.event_fn:>5}"
-        f"{_f(report.event_p):>8}{_f(report.event_r):>8}{_f(report.event_f1):>8}{_f(report.full_f1):>8}")
+        f"{_f(report.event_p):>8}{_f(report.event_r):>8}{_f(report.event_f1):>8}{_f(report.full_f1):>8}"
+    )
     lines.append("")
+
     def prf(p: float | None, r: float | None, f: float | None) -> str:
         return f"P {_f(p)}  R {_f(r)}  F1 {_f(f)}"
 
     rows = [
-        ("event (type+span)", prf(report.event_p, report.event_r, report.event_f1),
-         f"tp {report.event_tp} fp {report.event_fp} fn {report.event_fn}"),
-        ("argument keys", prf(report.argument_p, report.argument_r, report.argument_f1),
-         f"tp {report.arg_tp} fp {report.arg_fp} fn {report.arg_fn}"),
+        (
+            "event (type+span)",
+            prf(report.event_p, report.event_r, report.event_f1),
+            f"tp {report.event_tp} fp {report.event_fp} fn {report.event_fn}",
+        ),
+        (
+            "argument keys",
+            prf(report.argument_p, report.argument_r, report.argument_f1),
+            f"tp {report.arg_tp} fp {report.arg_fp} fn {report.arg_fn}",
+        ),
         ("mode accuracy", _f(report.mode_accuracy), f"{report.mode_correct}/{report.n_matched}"),
-        ("FULL (headline)", prf(report.full_p, report.full_r, report.full_f1),
-         f"tp {report.full_tp} fp {report.full_fp} fn {report.full_fn}"),
+        (
+            "FULL (headline)",
+            prf(report.full_p, report.full_r, report.full_f1),
+            f"tp {report.full_tp} fp {report.full_fp} fn {report.full_fn}",
+        ),
         ("date accuracy", _f(report.date_accuracy), f"{report.date_correct}/{report.date_n}"),
     ]
     w1 = max(len(a) for a, _, _ in rows)
@@ -587,7 +633,8 @@ def format_report(report: ScoreReport) -> str:
     lines += [f"{a:<{w1}}  {b:<{w2}}  {c}" for a, b, c in rows]
     lines.append(
         f"gold events {report.n_gold} (+{report.n_gold_optional} optional), predictions {report.n_pred}"
-        f" ({report.n_matched_optional} on optional gold, {report.n_pred_ignored} ignored: unknown article)")
+        f" ({report.n_matched_optional} on optional gold, {report.n_pred_ignored} ignored: unknown article)"
+    )
     return "\n".join(lines)
 
 

@@ -113,10 +113,30 @@ def test_relative_days(text: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["في أمس الحاجة إليها", "قناة روسيا اليوم", "منذ اليوم الأول", "في اليوم التالي", "اليوم نفسه",
-     "يمارس الضغط", "مارس ضغوطا كبيرة", "الحالي", "الوضع الحالي", "آبار النفط", "أب لثلاثة أطفال",
-     "باب المندب", "مفاعل تموز", "8 آذار/أبريل", "31 شباط", "الأسبوع", "في الشهر", "الجمعية العامة",
-     "أمسى", "خميس مشيط", "تشرين", "2018/13/01"],
+    [
+        "في أمس الحاجة إليها",
+        "قناة روسيا اليوم",
+        "منذ اليوم الأول",
+        "في اليوم التالي",
+        "اليوم نفسه",
+        "يمارس الضغط",
+        "مارس ضغوطا كبيرة",
+        "الحالي",
+        "الوضع الحالي",
+        "آبار النفط",
+        "أب لثلاثة أطفال",
+        "باب المندب",
+        "مفاعل تموز",
+        "8 آذار/أبريل",
+        "31 شباط",
+        "الأسبوع",
+        "في الشهر",
+        "الجمعية العامة",
+        "أمسى",
+        "خميس مشيط",
+        "تشرين",
+        "2018/13/01",
+    ],
 )
 def test_non_dates_do_not_match(text: str) -> None:
     assert find_dates(text) == []
@@ -158,10 +178,34 @@ def test_explicit_dates(text: str, span: str, value: str, precision: str) -> Non
     assert resolve(m, THU) == (value, precision)
 
 
-LEVANTINE = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
-             "تشرين الأول", "تشرين الثاني", "كانون الأول"]
-EGYPTIAN = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
-            "نوفمبر", "ديسمبر"]
+LEVANTINE = [
+    "كانون الثاني",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين الأول",
+    "تشرين الثاني",
+    "كانون الأول",
+]
+EGYPTIAN = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+]
 
 
 @pytest.mark.parametrize("family", [LEVANTINE, EGYPTIAN])
@@ -297,7 +341,7 @@ def test_offsets_point_into_original_text_with_diacritics_and_tatweel() -> None:
     ms = find_dates(text)
     assert [m.text for m in ms] == ["يَوْمَ الخَمِيسِ", "9 أبـــريل ٢٠١٨", "الشَّهْرَ المُقْبِلَ"]
     for m in ms:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     assert resolve(ms[1], None) == ("2018-04-09", "day")
     assert resolve(ms[2], THU) == ("2016-10", "month")
 
@@ -306,7 +350,7 @@ def test_offsets_with_invisible_marks_and_variant_letters() -> None:
     text = "قال\u200f الرئيس الاحد ان ما جرى في اذار الماضى"
     ms = find_dates(text)
     assert [m.text for m in ms] == ["الاحد", "اذار الماضى"]
-    assert all(text[m.start:m.end] == m.text for m in ms)
+    assert all(text[m.start : m.end] == m.text for m in ms)
     assert resolve(ms[1], THU) == ("2016-03", "month")
 
 
@@ -316,11 +360,19 @@ def test_fold_keeps_letters_one_for_one() -> None:
 
 
 def test_mentions_are_left_to_right_and_disjoint() -> None:
-    text = ("أعلن الخميس أن اللقاء المقرر في 4 مارس/آذار الماضي تأجل إلى الأسبوع المقبل، "
-            "بعد اجتماع أمس والاثنين 9 نيسان/أبريل في العام 2018.")
+    text = (
+        "أعلن الخميس أن اللقاء المقرر في 4 مارس/آذار الماضي تأجل إلى الأسبوع المقبل، "
+        "بعد اجتماع أمس والاثنين 9 نيسان/أبريل في العام 2018."
+    )
     ms = find_dates(text)
-    assert [m.text for m in ms] == ["الخميس", "4 مارس/آذار الماضي", "الأسبوع المقبل", "أمس",
-                                    "الاثنين 9 نيسان/أبريل", "العام 2018"]
+    assert [m.text for m in ms] == [
+        "الخميس",
+        "4 مارس/آذار الماضي",
+        "الأسبوع المقبل",
+        "أمس",
+        "الاثنين 9 نيسان/أبريل",
+        "العام 2018",
+    ]
     ends = [m.end for m in ms]
     assert all(ms[i].start >= ends[i - 1] for i in range(1, len(ms)))
 
@@ -334,25 +386,60 @@ def test_long_adversarial_inputs_are_handled() -> None:
 
 # --- fuzz ------------------------------------------------------------------------------------------
 
-_ALPHABET = st.sampled_from(
-    list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآىةؤئ ـًٌٍَُِّْ0123456789٠١٢٣٤٥٦٧٨٩/-.،,()\n\u200f")
-)
+_ALPHABET = st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآىةؤئ ـًٌٍَُِّْ0123456789٠١٢٣٤٥٦٧٨٩/-.،,()\n\u200f"))
 _WORDS = st.sampled_from(
-    ["الخميس", "يوم", "أمس", "اليوم", "الماضي", "المقبل", "أيار", "آذار/مارس", "9", "٩", "2018", "من",
-     "الرابع", "منتصف", "الشهر", "العام", "في", "و", "ـ", "َ", " ", "/", "(", ")", "غداً", "الأسبوع", "شهر",
-     "آب", "تشرين", "الأول", "كانون", "الثاني"]
+    [
+        "الخميس",
+        "يوم",
+        "أمس",
+        "اليوم",
+        "الماضي",
+        "المقبل",
+        "أيار",
+        "آذار/مارس",
+        "9",
+        "٩",
+        "2018",
+        "من",
+        "الرابع",
+        "منتصف",
+        "الشهر",
+        "العام",
+        "في",
+        "و",
+        "ـ",
+        "َ",
+        " ",
+        "/",
+        "(",
+        ")",
+        "غداً",
+        "الأسبوع",
+        "شهر",
+        "آب",
+        "تشرين",
+        "الأول",
+        "كانون",
+        "الثاني",
+    ]
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=200), st.text(_ALPHABET, max_size=200),
-                 st.lists(_WORDS, max_size=40).map(" ".join), st.lists(_WORDS, max_size=40).map("".join)))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.text(_ALPHABET, max_size=200),
+        st.lists(_WORDS, max_size=40).map(" ".join),
+        st.lists(_WORDS, max_size=40).map("".join),
+    )
+)
 def test_find_dates_never_raises_and_offsets_are_valid(text: str) -> None:
     ms = find_dates(text)
     last_end = 0
     for m in ms:
         assert 0 <= m.start < m.end <= len(text)
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         assert m.start >= last_end
         last_end = m.end
         value, precision = resolve(m, THU, planned=bool(m.start % 2))

@@ -11,7 +11,12 @@ import pytest
 
 TOOL = (
     Path(__file__).resolve().parents[2]
-    / "services" / "hadath" / "extractor" / "data" / "tools" / "coverage.py"
+    / "services"
+    / "hadath"
+    / "extractor"
+    / "data"
+    / "tools"
+    / "coverage.py"
 )
 
 

@@ -20,15 +20,37 @@ ROLES = ("GOV", "MIL", "OPP", "REB", "MED", "BUS", "CVL")
 # Organisation codes in use. A new IGO/NGO must be added here AND to README.md, so that a
 # typo (IGOUNN) cannot slip in as a "new organisation".
 IGO_ORGS = {
-    "UNO", "ARL", "EU", "NATO", "GCC", "OIC", "AU", "OPC", "IMF", "WBG", "WTO", "OPEC",
-    "OSCE", "ICC", "ICPO",
+    "UNO",
+    "ARL",
+    "EU",
+    "NATO",
+    "GCC",
+    "OIC",
+    "AU",
+    "OPC",
+    "IMF",
+    "WBG",
+    "WTO",
+    "OPEC",
+    "OSCE",
+    "ICC",
+    "ICPO",
 }
 NGO_ORGS = {"HRW", "AMN", "ICRC", "MSF", "RSF", "OXF", "SCF", "SAMS"}
 IMG_ORGS = {"MOS"}
 
 ACTOR_KINDS = {
-    "country", "capital", "demonym", "institution", "title", "person",
-    "igo", "ngo", "group", "media", "none",
+    "country",
+    "capital",
+    "demonym",
+    "institution",
+    "title",
+    "person",
+    "igo",
+    "ngo",
+    "group",
+    "media",
+    "none",
 }
 PLACE_KINDS = {"country", "region", "city", "site", "water"}
 

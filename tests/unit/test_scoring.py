@@ -34,11 +34,24 @@ def gold_line(events: list[dict[str, Any]], aid: str = "a1") -> dict[str, Any]:
     return {"article": article(aid), "events": events}
 
 
-def gev(typ: str, spans: list[tuple[int, int]], *, mode: str = "asserted", optional: bool = False,
-        date: str | None = None, participants: list[str] | None = None,
-        source: list[str] | None = None, target: list[str] | None = None) -> dict[str, Any]:
-    ev: dict[str, Any] = {"type": typ, "mode": mode, "mentions": [list(s) for s in spans],
-                          "date": date, "optional": optional}
+def gev(
+    typ: str,
+    spans: list[tuple[int, int]],
+    *,
+    mode: str = "asserted",
+    optional: bool = False,
+    date: str | None = None,
+    participants: list[str] | None = None,
+    source: list[str] | None = None,
+    target: list[str] | None = None,
+) -> dict[str, Any]:
+    ev: dict[str, Any] = {
+        "type": typ,
+        "mode": mode,
+        "mentions": [list(s) for s in spans],
+        "date": date,
+        "optional": optional,
+    }
     if participants is not None:
         ev["participants"] = participants
     else:
@@ -47,18 +60,29 @@ def gev(typ: str, spans: list[tuple[int, int]], *, mode: str = "asserted", optio
     return ev
 
 
-def pev(typ: str, trigger: tuple[int, int], *, mentions: list[tuple[int, int]] | None = None,
-        mode: str = "asserted", source: list[str] | None = None, target: list[str] | None = None,
-        date: str | None = None, aid: str = "a1") -> dict[str, Any]:
+def pev(
+    typ: str,
+    trigger: tuple[int, int],
+    *,
+    mentions: list[tuple[int, int]] | None = None,
+    mode: str = "asserted",
+    source: list[str] | None = None,
+    target: list[str] | None = None,
+    date: str | None = None,
+    aid: str = "a1",
+) -> dict[str, Any]:
     s, e = trigger
     return {
-        "article_id": aid, "type": typ, "mode": mode,
+        "article_id": aid,
+        "type": typ,
+        "mode": mode,
         "trigger": {"text": DOC[s:e], "start": s, "end": e},
         "mentions": [{"text": DOC[a:b], "start": a, "end": b} for a, b in (mentions or [trigger])],
         "source": [{"text": "x", "code": c} for c in source or []],
         "target": [{"text": "y", "code": c} for c in target or []],
-        "date": None if date is None else {"text": "d", "value": date,
-                                           "precision": "day" if len(date) == 10 else "month"},
+        "date": None
+        if date is None
+        else {"text": "d", "value": date, "precision": "day" if len(date) == 10 else "month"},
     }
 
 
@@ -72,13 +96,18 @@ def gold_to_predictions(gold_records: list[dict[str, Any]]) -> list[dict[str, An
             src = ev.get("participants", ev.get("source", []))
             tgt = [] if "participants" in ev else ev.get("target", [])
             d = ev.get("date")
-            out.append({
-                "article_id": aid, "type": ev["type"], "mode": ev["mode"],
-                "trigger": {"start": spans[0][0], "end": spans[0][1]},
-                "mentions": [{"start": s, "end": e} for s, e in spans],
-                "source": [{"code": c} for c in src], "target": [{"code": c} for c in tgt],
-                "date": None if not d else {"value": d, "precision": "day" if len(d) == 10 else "month"},
-            })
+            out.append(
+                {
+                    "article_id": aid,
+                    "type": ev["type"],
+                    "mode": ev["mode"],
+                    "trigger": {"start": spans[0][0], "end": spans[0][1]},
+                    "mentions": [{"start": s, "end": e} for s, e in spans],
+                    "source": [{"code": c} for c in src],
+                    "target": [{"code": c} for c in tgt],
+                    "date": None if not d else {"value": d, "precision": "day" if len(d) == 10 else "month"},
+                }
+            )
     return out
 
 
@@ -101,8 +130,9 @@ def test_partial_overlap_of_trigger_matches() -> None:
 
 def test_a_mention_other_than_the_trigger_can_make_the_match() -> None:
     gold = [gold_line([gev("DENY", [DENY], source=["USA"], target=["RUS"])])]
-    pred = [pev("DENY", (0, 3), mentions=[(0, 3), (DENY[0] + 1, DENY[0] + 2)],
-                source=["USA"], target=["RUS"])]
+    pred = [
+        pev("DENY", (0, 3), mentions=[(0, 3), (DENY[0] + 1, DENY[0] + 2)], source=["USA"], target=["RUS"])
+    ]
     assert score(gold, pred).event_tp == 1
 
 
@@ -133,8 +163,10 @@ def test_matching_is_maximum_not_greedy() -> None:
 
 def test_second_prediction_for_the_same_gold_is_a_false_positive() -> None:
     gold = [gold_line([gev("ACCUSE", [ACC], source=["RUS"], target=["USA"])])]
-    dup = [pev("ACCUSE", ACC, source=["RUS"], target=["USA"]),
-           pev("ACCUSE", (ACC[0], ACC[0] + 2), source=["RUS"], target=["USA"])]
+    dup = [
+        pev("ACCUSE", ACC, source=["RUS"], target=["USA"]),
+        pev("ACCUSE", (ACC[0], ACC[0] + 2), source=["RUS"], target=["USA"]),
+    ]
     r = score(gold, dup)
     assert (r.event_tp, r.event_fp, r.event_fn) == (1, 1, 0)
     assert r.event_p == 0.5 and r.event_r == 1.0
@@ -259,11 +291,15 @@ def test_actors_without_codes_are_ignored() -> None:
 
 
 def test_mode_accuracy_and_full_f1() -> None:
-    gold = [gold_line([
-        gev("MEET", [MEET], mode="planned", participants=["RUS", "USA"]),
-        gev("ACCUSE", [ACC], source=["RUS"], target=["USA"]),
-        gev("DENY", [DENY], source=["USA"], target=["RUS"]),
-    ])]
+    gold = [
+        gold_line(
+            [
+                gev("MEET", [MEET], mode="planned", participants=["RUS", "USA"]),
+                gev("ACCUSE", [ACC], source=["RUS"], target=["USA"]),
+                gev("DENY", [DENY], source=["USA"], target=["RUS"]),
+            ]
+        )
+    ]
     pred = [
         pev("MEET", MEET, mode="asserted", source=["RUS", "USA"]),  # wrong mode
         pev("ACCUSE", ACC, source=["RUS"], target=["USA"]),  # all right
@@ -290,13 +326,17 @@ def test_date_agrees_to_the_gold_precision() -> None:
 
 
 def test_date_accuracy_counts_matched_gold_with_dates_only() -> None:
-    gold = [gold_line([
-        gev("MEET", [MEET], participants=["RUS"], date="2018-04"),
-        gev("ACCUSE", [ACC], source=["RUS"], date="2018-04-08"),
-        gev("DENY", [DENY], source=["USA"], date=None),  # no gold date: not counted
-        gev("ATTACK", [(0, 3)], date="2018-01-01"),  # unmatched: not counted
-        gev("REJECT", [(5, 8)], date="2018-01-01", optional=True),  # optional: not counted
-    ])]
+    gold = [
+        gold_line(
+            [
+                gev("MEET", [MEET], participants=["RUS"], date="2018-04"),
+                gev("ACCUSE", [ACC], source=["RUS"], date="2018-04-08"),
+                gev("DENY", [DENY], source=["USA"], date=None),  # no gold date: not counted
+                gev("ATTACK", [(0, 3)], date="2018-01-01"),  # unmatched: not counted
+                gev("REJECT", [(5, 8)], date="2018-01-01", optional=True),  # optional: not counted
+            ]
+        )
+    ]
     pred = [
         pev("MEET", MEET, source=["RUS"], date="2018-04-07"),  # right to month precision
         pev("ACCUSE", ACC, source=["RUS"], date="2018-04-09"),  # wrong day
@@ -310,13 +350,20 @@ def test_date_accuracy_counts_matched_gold_with_dates_only() -> None:
 
 
 def test_per_type_table() -> None:
-    gold = [gold_line([
-        gev("ACCUSE", [ACC], source=["RUS"], target=["USA"]),
-        gev("DENY", [DENY], source=["USA"]),
-        gev("DENY", [MEET], source=["USA"]),
-    ])]
-    pred = [pev("ACCUSE", ACC, source=["RUS"], target=["USA"]), pev("ACCUSE", (0, 2)),
-            pev("DENY", DENY, source=["USA"])]
+    gold = [
+        gold_line(
+            [
+                gev("ACCUSE", [ACC], source=["RUS"], target=["USA"]),
+                gev("DENY", [DENY], source=["USA"]),
+                gev("DENY", [MEET], source=["USA"]),
+            ]
+        )
+    ]
+    pred = [
+        pev("ACCUSE", ACC, source=["RUS"], target=["USA"]),
+        pev("ACCUSE", (0, 2)),
+        pev("DENY", DENY, source=["USA"]),
+    ]
     r = score(gold, pred)
     rows = {row.type: row for row in r.per_type}
     assert [row.type for row in r.per_type] == ["ACCUSE", "DENY"]  # spec order
@@ -348,8 +395,13 @@ def _brute_force_best(weights: list[list[int]]) -> int:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 4).flatmap(lambda n: st.integers(1, 4).flatmap(
-    lambda m: st.lists(st.lists(st.integers(0, 9), min_size=m, max_size=m), min_size=n, max_size=n))))
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.integers(1, 4).flatmap(
+            lambda m: st.lists(st.lists(st.integers(0, 9), min_size=m, max_size=m), min_size=n, max_size=n)
+        )
+    )
+)
 def test_hungarian_matches_brute_force(weights: list[list[int]]) -> None:
     pairs = max_weight_matching(weights)
     assert len({r for r, _ in pairs}) == len(pairs) == len({c for _, c in pairs})
@@ -376,8 +428,10 @@ def gold_files(draw: st.DrawFn) -> list[dict[str, Any]]:
             symmetric = typ in ("MEET", "AGREE") or draw(st.booleans())
             date = draw(st.sampled_from(["2018-04-09", "2018-04", None]))
             ev = {
-                "type": typ, "mode": draw(st.sampled_from(["asserted", "planned", "negated"])),
-                "mentions": [list(x) for x in mentions], "date": date,
+                "type": typ,
+                "mode": draw(st.sampled_from(["asserted", "planned", "negated"])),
+                "mentions": [list(x) for x in mentions],
+                "date": date,
                 "optional": k > 0 and draw(st.booleans()),
             }
             if symmetric:
@@ -417,8 +471,14 @@ def test_sentence_at() -> None:
 def test_cli_prints_table_errors_and_a_json_last_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    gold = [gold_line([gev("ACCUSE", [ACC], source=["RUS"], target=["USA"]),
-                       gev("DENY", [DENY], source=["USA"], target=["RUS"])])]
+    gold = [
+        gold_line(
+            [
+                gev("ACCUSE", [ACC], source=["RUS"], target=["USA"]),
+                gev("DENY", [DENY], source=["USA"], target=["RUS"]),
+            ]
+        )
+    ]
     gpath, ppath = tmp_path / "g.jsonl", tmp_path / "p.jsonl"
     gpath.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold) + "\n", encoding="utf-8")
     preds = [pev("ACCUSE", ACC, source=["RUS"], target=["USA"]), pev("MEET", MEET, source=["RUS"])]
@@ -426,8 +486,18 @@ def test_cli_prints_table_errors_and_a_json_last_line(
     assert main(["eval", "--gold", str(gpath), "--pred", str(ppath), "--errors"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     last = json.loads(out[-1])
-    assert set(last) >= {"event_f1", "argument_f1", "mode_accuracy", "full_f1", "date_accuracy",
-                         "event_p", "event_r", "n_gold", "n_pred", "n_matched"}
+    assert set(last) >= {
+        "event_f1",
+        "argument_f1",
+        "mode_accuracy",
+        "full_f1",
+        "date_accuracy",
+        "event_p",
+        "event_r",
+        "n_gold",
+        "n_pred",
+        "n_matched",
+    }
     assert (last["n_gold"], last["n_pred"], last["n_matched"]) == (2, 2, 1)
     assert last["event_p"] == 0.5 and last["event_r"] == 0.5
     text = "\n".join(out)
