@@ -49,3 +49,37 @@ def test_broker_gone_for_20_seconds_mid_stream(tmp_path: Path) -> None:
     )
     assert not dead
     assert lag == 0
+
+
+def test_sigterm_while_the_broker_is_down_exits_in_bounded_time_and_loses_nothing(tmp_path: Path) -> None:
+    records, expected = synthetic_stream(1500, "stuck")
+    total_events = sum(len(v) for v in expected.values())
+    names = TopicNames.unique("stuck")
+    env = {
+        "HADATH_EXTRACTOR": "fault_extractor:extract",
+        "FAULT_EXTRACT_DELAY_MS": "4",
+        "HADATH_SHUTDOWN_TIMEOUT_SECONDS": "8",
+    }
+    with LocalKafka(workdir=tmp_path / "broker") as broker:
+        worker = WorkerProcess(broker.bootstrap, names, tmp_path / "worker.log", env).start()
+        try:
+            worker.wait_ready()
+            produce_raw(broker.bootstrap, names.articles, records)
+            time.sleep(2)
+            broker.stop()  # in-flight articles can now be neither delivered nor committed
+            # The drain cannot finish: the shutdown deadline ends the process (exit 75).
+            assert worker.terminate(timeout=60) == 75, worker.log_tail()
+            assert "shutdown did not finish within 8 s" in worker.log_text()
+
+            broker.start()
+            worker.start()
+            worker.wait_ready()
+            events = consume_all(broker.bootstrap, names.events, expected=total_events, timeout=240, idle=5)
+            assert worker.terminate() == 0, worker.log_tail()
+        finally:
+            worker.kill()
+
+    duplicates = check_every_article(events, expected)
+    print(
+        f"\nSIGTERM with the broker down: exit 75 after the deadline; then {duplicates} duplicates, none lost"
+    )
