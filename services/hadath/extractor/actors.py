@@ -756,6 +756,8 @@ _NOT_NAMES = frozenset(fold(w) for w in (
     "خلال", "أمام", "عبر", "نحو", "منذ", "حتى", "اليوم", "أمس", "غدا", "هذا", "هذه", "ذلك",
     "آخر", "أخرى", "آخرون", "آخرين", "أيضا", "كذلك", "بدوره", "بدورها", "تقارير", "عن", "على",
     "إلى", "في", "من", "مع", "لدى", "ضد", "بين", "حول", "وسط", "عقب", "إثر",
+    "بأنه", "بأنها", "لأنه", "لأنها", "كأنه", "نظيره", "نظيرته", "نظيرها", "نظرائه", "نظراءه",
+    "كبير", "كبيرة", "كبار", "رفيع", "رفيعة", "بارز", "بارزة", "سابق", "سابقة",
 ))
 _HONORIFICS = frozenset(fold(w) for w in (
     "الدكتور", "الدكتورة", "د", "المهندس", "الشيخ", "السيد", "السيدة", "اللواء", "العميد",
@@ -774,6 +776,8 @@ def _name_like(word: str) -> bool:
         return False
     if word.startswith(("و", "بال", "لل", "فال", "كال")) or len(word) < 3:
         return False
+    if word in _NOT_NAMES or any("a" <= ch.lower() <= "z" for ch in word):
+        return False  # 'بأنه', 'كبير', 'لـCNN': no part of a name
     if kinds_of(word) & _CUE_STOP:
         return False
     return not head_readings(word)
@@ -821,7 +825,8 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         aliases.setdefault(words, (m.code, "person"))
         if len(words) == 2:
             aliases.setdefault(words[-1:], (m.code, "person"))  # surname: 'لافروف'
-        elif len(words) >= 3:
+        elif len(words) >= 3 and not all(w.startswith("ال") for w in words[-2:]):
+            # 'آل ثاني', 'بن سلمان'; never two definite nouns ('… لشؤون الشرق الأوسط')
             aliases.setdefault(words[-2:], (m.code, "person"))  # 'آل ثاني', 'بن سلمان'
         # the name itself is part of this actor mention
         m.tok_end = run[-1] + 1
