@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hadath.settings import Settings, SettingsError
@@ -14,6 +15,27 @@ from hadath.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from hadath.inputs import RawArticle
     from hadath.kafka_io import ProduceReport
+
+
+class UsageError(Exception):
+    """The command line names something that is not there; the message says what."""
+
+
+def _require_input(path: str) -> None:
+    """Fail before connecting anywhere when the input file or folder does not exist."""
+    if path != "-" and not Path(path).exists():
+        raise UsageError(f"{path}: no such file or folder")
+
+
+def _port(text: str) -> int:
+    """argparse type: a TCP port number (0: any free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -24,6 +46,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from hadath.inputs import read_articles
     from hadath.kafka_io import validate
 
+    _require_input(args.input)
     if args.metrics_port is not None:  # the same /metrics as the worker, for batch runs
         metrics.set_info(__version__, EXTRACTOR_VERSION)
         metrics.serve(Settings.from_env().metrics_host, args.metrics_port)
@@ -70,8 +93,6 @@ EXIT_NOT_DELIVERED = 3  # the cluster was unreachable or refused records
 
 def _count_records(path: str) -> int | None:
     """How many records the input holds (for the progress bar), or None when unknown (stdin)."""
-    from pathlib import Path
-
     if path == "-":
         return None
     source = Path(path)
@@ -94,6 +115,7 @@ def _cmd_produce(args: argparse.Namespace) -> int:
     from hadath.kafka_admin import ensure_topics
     from hadath.kafka_io import produce
 
+    _require_input(args.path)
     settings = Settings.from_env()
     show = args.progress or (sys.stderr.isatty() and not args.no_progress)
     if not args.check:
@@ -224,8 +246,10 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
 
 def _cmd_replay_dlt(args: argparse.Namespace) -> int:
     from hadath.replay import replay_dlt
+    from hadath.security import check_connection
 
     settings = Settings.from_env()
+    check_connection(settings, settings.connect_timeout_seconds)  # one clear line, not a traceback
     report = replay_dlt(
         settings, reasons=set(args.reason or []) or None, target=args.to, dry_run=args.dry_run, limit=args.max
     )
@@ -241,13 +265,24 @@ def _cmd_replay_dlt(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_settings(args: argparse.Namespace) -> int:
+    """Every variable hadath reads, with the value it would use now (password masked)."""
+    settings = Settings.from_env()
+    # documented() and redacted() both follow the dataclass' field order.
+    for (variable, default), value in zip(Settings.documented(), settings.redacted().values(), strict=True):
+        shown = str(value)
+        note = "" if shown == default else f"  # default: {default or '(empty)'}"
+        print(f"{variable}={shown}{note}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hadath", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     extract = sub.add_parser("extract", help="extract events from files, no broker; JSONL to stdout")
     extract.add_argument("--input", required=True, help="JSONL file, seed .txt file, folder of them, or -")
-    extract.add_argument("--metrics-port", type=int, default=None, help="serve /metrics on this port")
+    extract.add_argument("--metrics-port", type=_port, default=None, help="serve /metrics on this port")
     extract.add_argument(
         "--metrics-hold", type=float, default=0.0, help="keep /metrics up this many seconds at the end"
     )
@@ -305,8 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
         "schemas",
         help="check (or --write) the files generated from the models: JSON Schema, AsyncAPI, docs/topics.md",
     )
-    schemas.add_argument("--write", action="store_true")
+    schemas.add_argument("--write", action="store_true", help="regenerate the files instead of checking")
     schemas.set_defaults(func=_cmd_schemas)
+
+    show = sub.add_parser(
+        "settings",
+        help="print every HADATH_*/KAFKA_* variable with the value it has now (password masked)",
+    )
+    show.set_defaults(func=_cmd_settings)
     return parser
 
 
@@ -326,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NOT_DELIVERED
     except SettingsError as exc:
         print(f"hadath {args.command}: bad setting: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except UsageError as exc:
+        print(f"hadath {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"hadath {args.command}: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return EXIT_CONFIG
 
 

@@ -29,10 +29,6 @@ class ProduceReport:
     failed: list[str] = field(default_factory=list)  # "origin: error", valid but not delivered
     stopped_at: str | None = None  # origin of the invalid record that stopped the run
 
-    @property
-    def ok(self) -> bool:
-        return not self.invalid and not self.failed
-
 
 def validate(raw: RawArticle) -> Article | str:
     """A valid Article, or a one-line reason it is not."""

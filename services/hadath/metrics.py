@@ -8,9 +8,10 @@ Life of an article, as counted here::
 
     received() ─► extraction_seconds() ─► events_produced() + processed(ts)   (events acked)
                                      └──► dead_lettered(reason, ts)           (dead letter acked)
-                 discarded(n): in-flight work dropped without an ack (rebalance, shutdown)
 
-so ``received = processed + dead_lettered + in_flight (+ discarded)``.
+so ``received = processed + dead_lettered + in_flight``. The worker reports in-flight from
+its own pipeline instead (:func:`track_in_flight`): work dropped by a rebalance is
+redelivered and counted again as received.
 
 Label sets are bounded by construction: event ``type`` and ``mode`` come from the schema's
 enums, a dead-letter ``reason`` not in :data:`DEAD_LETTER_REASONS` is counted as ``other``,
@@ -312,11 +313,6 @@ def dead_lettered(reason: str, timestamp_ms: int | None = None, now: float | Non
     _finished(timestamp_ms, now)
 
 
-def discarded(count: int = 1) -> None:
-    """In-flight articles dropped without an ack (rebalance, shutdown): they will be redelivered."""
-    ARTICLES_IN_FLIGHT.dec(count)
-
-
 def track_in_flight(count: Callable[[], float]) -> None:
     """For a worker that tracks in-flight work itself (read, not yet acked): the gauge reads
     ``count()`` at scrape time instead of the received/finished arithmetic."""
@@ -330,8 +326,20 @@ def exposition() -> bytes:
 
 # --------------------------------------------------------------------------- serving
 def serve(host: str, port: int) -> WSGIServer:
-    """Serve /metrics on host:port in a daemon thread; returns the server (``.server_port``)."""
-    server, _thread = start_http_server(port, addr=host, registry=REGISTRY)
+    """Serve /metrics on host:port in a daemon thread; returns the server (``.server_port``).
+
+    Raises :class:`hadath.settings.SettingsError` naming the variables when the address
+    cannot be bound (port taken, unknown host), so the command ends with one line.
+    """
+    from hadath.settings import SettingsError
+
+    try:
+        server, _thread = start_http_server(port, addr=host, registry=REGISTRY)
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot serve /metrics on {host}:{port}: {exc.strerror or exc} "
+            "(HADATH_METRICS_HOST, HADATH_METRICS_PORT)"
+        ) from None
     log.info("metrics on http://%s:%d/metrics", host, server.server_port)
     return server
 
@@ -354,15 +362,10 @@ class LagMonitor:
         self._consumer: Any = None
         self._partitions: set[str] = set()
 
-    def _client_kwargs(self) -> dict[str, Any]:
-        try:
-            from hadath.security import kafka_client_kwargs
-        except ImportError:  # PLAINTEXT only
-            return {}
-        return kafka_client_kwargs(self.settings)
-
     def _connect(self) -> None:
         from kafka import KafkaConsumer
+
+        from hadath.security import kafka_client_kwargs
 
         if self._consumer is None:
             # The group id only lets committed() fetch the group's offsets: this consumer
@@ -373,7 +376,7 @@ class LagMonitor:
                 group_id=self.settings.app_id,
                 enable_auto_commit=False,
                 request_timeout_ms=15_000,
-                **self._client_kwargs(),
+                **kafka_client_kwargs(self.settings),
             )
 
     def poll_once(self) -> dict[int, int]:

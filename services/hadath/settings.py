@@ -30,6 +30,25 @@ _KAFKA_NAMES = {
     "ssl_check_hostname": "KAFKA_SSL_CHECK_HOSTNAME",
 }
 
+# Numbers that must be at least 1, and ports; checked at startup so a typo fails with the
+# variable's name instead of deep inside Faust or a socket call.
+_AT_LEAST_ONE = (
+    "partitions",
+    "replication_factor",
+    "max_article_bytes",
+    "extract_processes",
+    "max_in_flight",
+    "topic_max_message_bytes",
+)
+_POSITIVE_SECONDS = (
+    "extract_timeout_seconds",
+    "metrics_lag_interval_seconds",
+    "session_timeout_seconds",
+    "shutdown_timeout_seconds",
+    "connect_timeout_seconds",
+)
+_PORTS = ("metrics_port", "web_port")
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -53,6 +72,8 @@ def _parse_bool(raw: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting; field ``name`` is read from ``HADATH_NAME`` (or its ``KAFKA_*`` name above)."""
+
     bootstrap_servers: str = "127.0.0.1:9092"
     articles_topic: str = "hadath.articles"
     events_topic: str = "hadath.events"
@@ -91,6 +112,17 @@ class Settings:
 
     def __post_init__(self) -> None:
         # Fail at startup with the variable's name, not deep inside a client later.
+        for name in _AT_LEAST_ONE:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{_variable(name)}={getattr(self, name)!r} must be at least 1")
+        for name in _POSITIVE_SECONDS:
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"{_variable(name)}={getattr(self, name)!r} must be more than 0 seconds")
+        for name in _PORTS:
+            if not 0 <= getattr(self, name) <= 65535:
+                raise SettingsError(f"{_variable(name)}={getattr(self, name)!r} is not a port (0-65535)")
+        if self.duplicate_ids < 0:
+            raise SettingsError(f"HADATH_DUPLICATE_IDS={self.duplicate_ids!r} must be 0 (off) or more")
         protocol = self.security_protocol.upper()
         if protocol not in SECURITY_PROTOCOLS:
             raise SettingsError(
@@ -149,7 +181,7 @@ class Settings:
 
     @staticmethod
     def documented() -> list[tuple[str, str]]:
-        """(variable, default) pairs, for the README and `hadath settings`."""
+        """(variable, default) pairs of every setting, in declaration order (`hadath settings`)."""
         return [(_variable(item.name), str(item.default)) for item in fields(Settings)]
 
     def redacted(self) -> dict[str, object]:
