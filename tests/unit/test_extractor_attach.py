@@ -199,3 +199,8 @@ def test_name_apposed_to_a_title_keeps_the_preposition() -> None:
 def test_meeting_subject_feeds_pro_drop_not_its_partner() -> None:
     c = _one("التقى وزير الخارجية الروسي سيرغي لافروف مع خالد مشعل ووجه له الدعوة لزيارة موسكو", "PROPOSE")
     assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["PSE"]
+
+
+def test_masdar_with_agent_and_object() -> None:
+    c = _one("جاء ذلك بعد أيام من مطالبة الاتحاد الأوروبي الحكومة الإسرائيلية بوقف الاستيطان", "DEMAND")
+    assert _keys(c.source) == ["IGOEU"] and _keys(c.target) == ["ISR"]

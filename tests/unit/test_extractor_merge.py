@@ -91,3 +91,27 @@ def test_denial_answers_the_accusation() -> None:
     art = _art("", "اتهمت بريطانيا روسيا بتسميم الجاسوس. ونفت موسكو هذه الاتهامات.")
     deny = [e for e in extract(art) if e.type.value == "DENY"]
     assert deny and {a.code[:3] for a in deny[0].target} == {"GBR"}
+
+
+def test_background_event_of_another_year_stays_apart() -> None:
+    from datetime import datetime
+
+    from hadath.extractor import extract
+    from hadath_schemas import Article
+
+    art = Article(id="t-year", title="", published_at=datetime(2015, 8, 3, tzinfo=UTC),
+                  body="التقى وزير الخارجية الروسي سيرغي لافروف مع خالد مشعل في موسكو اليوم. "
+                       "وكانت آخر زيارة لمشعل إلى موسكو في 2010.")
+    meets = [e for e in extract(art) if e.type == "MEET"]
+    assert len(meets) == 2
+
+
+def test_actorless_mention_does_not_extend_the_reach_of_a_report() -> None:
+    from hadath.extractor import extract
+    from hadath_schemas import Article
+
+    art = Article(id="t-anchor", title="",
+                  body="دعت روسيا إلى وقف القتال. وأضاف أن المنظمة تلقت طلبا من جهة ما. "
+                       "وتطالب روسيا وسوريا منظمة حظر الأسلحة الكيميائية بإرسال محققين.")
+    demands = [e for e in extract(art) if e.type == "DEMAND"]
+    assert len(demands) == 2

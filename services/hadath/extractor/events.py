@@ -27,6 +27,7 @@ _AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", 
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
 _TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
+_QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
 _ASIDES = frozenset({"جانبه", "جانبها", "جانبهم", "جهته", "جهتها", "ناحيته", "ناحيتها", "طرفه", "طرفها"})
 _RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
 
@@ -87,6 +88,7 @@ class Candidate:
     date_value: str | None = None  # resolved date written right next to this mention
     distinct: bool = False  # introduced by بعد/قبل/إثر: never a restatement of an event in its sentence
     subject: list[ActorMention] = field(default_factory=list)  # the grammatical subject (symmetric events)
+    other_year: str | None = None  # an explicit year other than the publication year next to it
 
 
 def _word(tok_norm: str) -> str:
@@ -895,6 +897,8 @@ def _light_verb_subject(sv: SentenceView, t: TriggerMention, verbs: set[int]) ->
     """Subject of a support verb governing a nominal trigger: 'وجهت روسيا تحذيرا',
     'بومبيو يجدد إدانة', 'أعرب X عن استعداده'. False = no support verb."""
     j = t.tok - 1
+    if j > sv.start and _word(sv.norm(j)) in _QUANTIFIERS and j - 1 in sv.actor_end:
+        j -= 1  # 'وشن الحوثيون سلسلة هجمات'
     # VSO: light verb, actor, noun
     if j in sv.actor_end:
         a = sv.actor_end[j]
@@ -1016,6 +1020,11 @@ def _attach(
                     obj = gen
             elif gen is not None:
                 obj = gen
+        elif (gen is not None and not symmetric and not e.participle and len(bare) > 1 and bare[0] is gen
+              and gen.tok_start == t.tok + 1 and 0 <= bare[1].tok_start - gen.tok_end <= 1
+              and not any(a.kind == "demonym" for a in gen.actors)):
+            # a masdar with its agent and object: 'مطالبة الاتحاد الأوروبي الحكومة الإسرائيلية بوقف'
+            subj, obj = gen, bare[1]
         elif gen is not None:
             # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
             # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;

@@ -12,6 +12,7 @@ run and tested on its own; offsets always point into the original document text.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -87,6 +88,10 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool, has_title: bool = T
     dates = {x.date_value for x in cl.cands if x.date_value}
     if c.date_value and dates and c.date_value not in dates:
         return False  # 'فجر الإثنين' vs 'في 7 أبريل': two different attacks
+    years = {x.other_year for x in cl.cands} | {x.date_value[:4] for x in cl.cands if x.date_value}
+    mine = c.other_year or (c.date_value[:4] if c.date_value else None)
+    if (c.other_year or any(x.other_year for x in cl.cands)) and mine not in years:
+        return False  # 'في 2010' vs this year's event (or no year at all): a background event
     cl_mode = cl.mode
     if c.mode_strong and c.mode != cl_mode and any(x.mode_strong for x in cl.cands):
         return False
@@ -100,7 +105,9 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool, has_title: bool = T
             return True
         if c.date_value and c.date_value in dates:
             return True  # same parties, same day: the same event told again
-        return abs(c.sent - max(x.sent for x in cl.cands)) <= 1
+        # (an actor-less mention that joined the cluster does not extend its reach)
+        anchored = [x.sent for x in cl.cands if _keys(x.source) or _keys(x.target)] or [cl.cands[-1].sent]
+        return abs(c.sent - max(anchored)) <= 1
     return True
 
 
@@ -365,6 +372,7 @@ def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[Place
     return doc, cands, places
 
 
+_YEAR_AFTER = re.compile(r"([^.،,؛]*?\s)(?:في|عام|العام|سنة)\s+((?:19|20)\d\d)(?!\d)")
 _DATE_NEAR = 40  # characters: a date expression this close after a trigger dates that mention
 _DATE_BEFORE = 12  # ... or this close before it
 
@@ -376,9 +384,18 @@ def _attach_dates(doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMe
         return
     for c in cands:
         sent = doc.sentences[c.sent]
+        if published_at is not None:
+            # 'آخر زيارة قام بها لموسكو في 2010': a background event of another year (not
+            # when a definite noun intervenes: 'مسؤولية الانقلاب الفاشل عام 2016' dates the coup)
+            y = _YEAR_AFTER.match(doc.text, c.trig.end, min(sent.end, c.trig.end + _DATE_NEAR))
+            if y and y.group(2) != f"{published_at.year:04d}" and not any(
+                    w.startswith("ال") for w in y.group(1).split()):
+                c.other_year = y.group(2)
         best = None
         for m in found:
-            if m.precision not in ("day", "month") or not sent.start <= m.start < sent.end:
+            if not sent.start <= m.start < sent.end:
+                continue
+            if m.precision not in ("day", "month"):
                 continue
             if m.start >= c.trig.end:
                 d = m.start - c.trig.end
