@@ -36,8 +36,7 @@ run: venv kafka-up  ## end to end: broker + worker, produce seeds/, print the ev
 	bash deploy/local/run.sh
 
 test: venv kafka-jars monitoring-tools  ## the whole suite, Kafka integration tests included
-	$(BIN)/ruff check services schemas tests
-	$(BIN)/ruff check tools
+	$(BIN)/ruff check services schemas tests deploy
 	$(BIN)/hadath schemas
 	$(BIN)/pytest -q
 
@@ -45,8 +44,8 @@ unit: venv monitoring-tools  ## fast tests that need no broker
 	$(BIN)/pytest -q tests/unit
 
 lint: venv  ## ruff
-	$(BIN)/ruff check services schemas tests
-	$(BIN)/ruff format --check services schemas tests
+	$(BIN)/ruff check services schemas tests deploy
+	$(BIN)/ruff format --check services schemas tests deploy
 
 schemas: venv  ## regenerate schemas/json from the pydantic models
 	$(BIN)/hadath schemas --write
@@ -88,4 +87,4 @@ monitoring-tools: venv  ## prometheus + promtool (Debian package), when missing
 	fi
 
 dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
-	$(BIN)/python tools/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)
+	$(BIN)/python deploy/local/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)

@@ -27,7 +27,7 @@ from kafka_broker import free_port
 from worker_process import TopicNames, WorkerProcess, consume_all, produce_raw
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
 
 from dashboard_snapshot import dashboard_queries, render  # noqa: E402
 from local_prometheus import INSTALL_HINT, LocalPrometheus, rule_files  # noqa: E402

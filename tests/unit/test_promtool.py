@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROM = ROOT / "deploy" / "prometheus"
 GRAFANA = ROOT / "deploy" / "grafana"
 DASHBOARD = GRAFANA / "dashboards" / "hadath.json"
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
 
 from dashboard_snapshot import dashboard_queries  # noqa: E402
 from local_prometheus import INSTALL_HINT, rule_files  # noqa: E402

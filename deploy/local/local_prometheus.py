@@ -1,7 +1,7 @@
 """Run a real Prometheus (the binary, no systemd, no Docker) with hadath's config and rules.
 
-    python tools/local_prometheus.py --target 127.0.0.1:9464            # foreground, Ctrl-C stops
-    python tools/local_prometheus.py --target 127.0.0.1:9464 --port 9090 --scrape-interval 5s
+    python deploy/local/local_prometheus.py --target 127.0.0.1:9464            # foreground, Ctrl-C stops
+    python deploy/local/local_prometheus.py --target 127.0.0.1:9464 --port 9090 --scrape-interval 5s
 
 The config is generated from deploy/prometheus/prometheus.yml: same job name (``hadath``),
 same rule files (deploy/prometheus/rules/*.yml, absolute paths), with the compose DNS
@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS_DIR = REPO_ROOT / "deploy" / "prometheus"
 CONFIG = PROMETHEUS_DIR / "prometheus.yml"
 HOST = "127.0.0.1"

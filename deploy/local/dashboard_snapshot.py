@@ -1,13 +1,13 @@
 """Render hadath's dashboard panels to one PNG from Prometheus data, without Grafana.
 
-    python tools/dashboard_snapshot.py --prometheus http://127.0.0.1:9090 --out dashboard.png
-    python tools/dashboard_snapshot.py --demo --out dashboard.png     # `make dashboard-snapshot`
+    python deploy/local/dashboard_snapshot.py --prometheus http://127.0.0.1:9090 --out dashboard.png
+    python deploy/local/dashboard_snapshot.py --demo --out dashboard.png     # `make dashboard-snapshot`
 
 The panels and their PromQL come from deploy/grafana/dashboards/hadath.json itself, so the
 picture shows exactly what the Grafana dashboard shows: time series panels through
 ``/api/v1/query_range``, the actor-country bar gauge and the stat row through ``/api/v1/query``.
 ``--demo`` first brings up a throwaway pipeline (broker, worker, Prometheus), feeds it the
-seed article and synthetic ones (tools/monitoring_demo.py), then renders it.
+seed article and synthetic ones (deploy/local/monitoring_demo.py), then renders it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO_ROOT / "deploy" / "grafana" / "dashboards" / "hadath.json"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
