@@ -379,6 +379,9 @@ def topics_markdown() -> str:
         for sub_name, sub in schema.get("$defs", {}).items():
             if "properties" in sub:
                 out += [f"### {sub_name}", "", *_field_rows(sub), ""]
+            elif "enum" in sub:  # the field tables link here: [EventType](#eventtype)
+                values = ", ".join(f"`{value}`" for value in sub["enum"])
+                out += [f"### {sub_name}", "", f"{sub.get('type', 'string')}, one of {values}.", ""]
     out += [
         "## Article checks beyond JSON Schema",
         "",
