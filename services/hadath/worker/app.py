@@ -53,21 +53,6 @@ EXIT_FATAL = 70  # delivery impossible: exit *without* committing, redelivery on
 EXIT_SHUTDOWN_TIMEOUT = 75
 
 
-# ---------------------------------------------------------------- observation points
-# One call per outcome, so metrics (hadath.metrics) are one line each.
-def observe_article(outcome: str, seconds: float, events: int) -> None:
-    """An article left the pipeline: outcome is "events" or "dead_letter"."""
-
-
-def observe_dead_letter(reason: str, stage: str) -> None:
-    """One record went to the dead-letter topic with this reason."""
-
-
-def observe_extraction(seconds: float) -> None:
-    """One extraction call (child round trip) finished, successfully or not."""
-    metrics.extraction_seconds(seconds)
-
-
 class FatalDeliveryError(RuntimeError):
     pass
 
@@ -98,55 +83,53 @@ class ArticleHandler:
 
     def prepare(self, consumed: Consumed) -> Awaitable[None]:
         metrics.received()
-        started = time.perf_counter()
         try:
             article = decode_article(consumed.value, self.settings.max_article_bytes)
         except RecordRejected as error:
-            return self._dead_letter(consumed, error, started)
+            return self._dead_letter(consumed, error)
         if self.pool is None:  # pass-through: the framework's ceiling, see docs/scaling.md
-            return self._deliver_events(consumed, [self._marker(article)], started)
+            return self._deliver_events(consumed, [self._marker(article)])
         duplicate = self.duplicates.check(article)
         if duplicate is not None:
-            return self._dead_letter(consumed, duplicate, started)
-        return self._extract(consumed, article, started)
+            return self._dead_letter(consumed, duplicate)
+        return self._extract(consumed, article)
 
     def _marker(self, article: Article) -> OutRecord:
         value = json.dumps({"article_id": article.id, "passthrough": True}).encode()
         key = article.id.encode()
         return OutRecord(self.settings.events_topic, key, value, [("ce_subject", key)])
 
-    async def _extract(self, consumed: Consumed, article: Article, started: float) -> None:
+    async def _extract(self, consumed: Consumed, article: Article) -> None:
         assert self.pool is not None and consumed.value is not None
         t0 = time.perf_counter()
         try:
             events = await self.pool.extract(consumed.value)
         except RecordRejected as error:
-            observe_extraction(time.perf_counter() - t0)
+            metrics.extraction_seconds(time.perf_counter() - t0)
             self.duplicates.forget(article.id)
-            await self._dead_letter(consumed, error, started)
+            await self._dead_letter(consumed, error)
             return
-        observe_extraction(time.perf_counter() - t0)
+        metrics.extraction_seconds(time.perf_counter() - t0)
         records = [
             serialized_event_record(event_id, article_id, value, self.settings.events_topic, self.source)
             for event_id, article_id, value in events
         ]
-        await self._deliver_events(consumed, records, started)
+        await self._deliver_events(consumed, records)
 
-    async def _deliver_events(self, consumed: Consumed, records: list[OutRecord], started: float) -> None:
+    async def _deliver_events(self, consumed: Consumed, records: list[OutRecord]) -> None:
         try:
             await self._send_all(records)
         except FatalDeliveryError as exc:
             # The events cannot be written: park the article on the dead-letter topic instead
             # (stage "produce"), so one poisonous output cannot stop the stream.
             error = RecordRejected("produce_failed", "produce", str(exc), exc.__cause__)
-            await self._dead_letter(consumed, error, started)
+            await self._dead_letter(consumed, error)
             return
         metrics.events_produced(r.value for r in records)
         metrics.processed(consumed.timestamp_ms)  # at ack time: end-to-end latency
-        observe_article("events", time.perf_counter() - started, len(records))
         log.debug("%s[%d]@%d: %d events", consumed.topic, consumed.partition, consumed.offset, len(records))
 
-    async def _dead_letter(self, consumed: Consumed, error: RecordRejected, started: float) -> None:
+    async def _dead_letter(self, consumed: Consumed, error: RecordRejected) -> None:
         log.warning(
             "dead-lettered %s[%d]@%d key=%r reason=%s stage=%s: %s",
             consumed.topic,
@@ -171,8 +154,6 @@ class ArticleHandler:
             )
             raise
         metrics.dead_lettered(error.reason, consumed.timestamp_ms)
-        observe_dead_letter(error.reason, error.stage)
-        observe_article("dead_letter", time.perf_counter() - started, 0)
 
     async def _send_all(self, records: list[OutRecord]) -> None:
         """Send and wait for every acknowledgement; retry the lot a few times.
