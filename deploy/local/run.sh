@@ -24,7 +24,8 @@ trap cleanup EXIT
 
 "$BIN/python" -c "from hadath.kafka_admin import ensure_topics; from hadath.settings import Settings; ensure_topics(Settings.from_env())"
 echo "== worker (log: $RUN/worker.log)"
-"$BIN/hadath" worker >"$RUN/worker.log" 2>&1 &
+# run from .run/: Faust writes its <app id>-data folder into the working directory
+(cd "$RUN" && exec "../$BIN/hadath" worker >worker.log 2>&1) &
 worker_pid=$!
 
 rm -f "$RUN/tail.ready"

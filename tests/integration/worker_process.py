@@ -111,7 +111,7 @@ class WorkerProcess:
             log.flush()
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "hadath.cli", "worker"],
-                cwd=REPO_ROOT,
+                cwd=self.log_path.parent,  # Faust writes its <app id>-data folder here, not in the repo
                 env=worker_env(self.bootstrap, self.names, self.extra_env),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
