@@ -204,3 +204,37 @@ def test_meeting_subject_feeds_pro_drop_not_its_partner() -> None:
 def test_masdar_with_agent_and_object() -> None:
     c = _one("جاء ذلك بعد أيام من مطالبة الاتحاد الأوروبي الحكومة الإسرائيلية بوقف الاستيطان", "DEMAND")
     assert _keys(c.source) == ["IGOEU"] and _keys(c.target) == ["ISR"]
+
+
+def test_passive_agreement_with_one_named_party() -> None:
+    c = _one("وقال المتحدث إنه تم الاتفاق مع الأردن على فتح المعبر", "AGREE")
+    assert _keys(c.source) == ["JOR"]
+    # without the passive auxiliary, one named party is not an agreement
+    assert not [c for c in _cands("وناقش الوزير الاتفاق مع الأردن") if c.type == "AGREE"]
+
+
+def test_meeting_chair_and_guests_are_participants() -> None:
+    c = _one("وعقد اجتماع لمجلس الجامعة العربية برئاسة وزير الخارجية المصري وبحضور الرئيس الفلسطيني", "MEET")
+    assert _keys(c.source) == ["EGY", "IGOARL", "PSE"]
+
+
+def test_relative_clause_agent_behind_a_head_noun() -> None:
+    c = _one("وأدان الوزير الهجوم الذي شنه تنظيم داعش على الجيش العراقي", "ATTACK")
+    assert _keys(c.source) == ["IMG"]
+    # the clause of a noun inside a PP after the trigger is not the trigger's
+    c = _one("وكثفت روسيا الهجمات على مواقع المعارضة التي تدعمها تركيا", "ATTACK")
+    assert "TUR" not in _keys(c.source)
+
+
+def test_vso_object_after_a_time_adverbial() -> None:
+    c = _one("هددت فرنسا والولايات المتحدة في الأيام الأخيرة دمشق بالرد", "THREATEN")
+    assert _keys(c.source) == ["FRA", "USA"] and _keys(c.target) == ["SYR"]
+
+
+def test_imminent_visit_is_planned() -> None:
+    assert _one("وأعلنت السعودية قرب زيارة وزير الخارجية الروسي إلى الرياض", "MEET").mode == "planned"
+
+
+def test_hamza_final_support_verb() -> None:
+    c = _one("وكانت قوات سعودية قد بدأت هجوما على المدينة", "ATTACK")
+    assert _keys(c.source) == ["SAU"]

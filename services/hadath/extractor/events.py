@@ -27,6 +27,12 @@ _AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", 
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
 _TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
+# 'هددت فرنسا في الأيام الأخيرة دمشق': the end of a time adverbial, not a construct head
+_TEMPORAL_ADJ = frozenset({"الاخيره", "الاخير", "الاخيرين", "الماضيين", "الجاري", "الحالي", "الفائت",
+                           "الفائته"})
+_PASSIVE_AUX = frozenset({"تم", "تمت", "يتم", "سيتم", "جري", "جرت", "يجري", "سيجري"})
+_COMPANIONS = frozenset({"برئاسه", "بحضور", "بمشاركه", "وبحضور", "وبمشاركه", "وبرئاسه"})
+_CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
 _ASIDES = frozenset({"جانبه", "جانبها", "جانبهم", "جهته", "جهتها", "ناحيته", "ناحيتها", "طرفه", "طرفها"})
 _RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
@@ -199,7 +205,7 @@ class SentenceView:
         w = tok.norm
         if any(sp.enclitic and not sp.conj and sp.stem in _PREP_STEMS for sp in splits(w)) and len(w) <= 5:
             return True  # a resumptive pronoun PP: 'طالبت به موسكو'
-        return (tok.is_punct or self.is_kind(j, "SKIP") or w in ("و", "ان", "أن")
+        return (tok.is_punct or self.is_kind(j, "SKIP") or w in ("و", "ان", "أن") or w in _TEMPORAL_ADJ
                 or j in self.actor_end or w.isdigit()
                 or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w)))
 
@@ -398,6 +404,8 @@ def _mode(sv: SentenceView, t: TriggerMention) -> tuple[str, bool]:
     sp = t.split
     if sp.future:
         return "planned", True
+    if not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in ("قرب", "اقتراب"):
+        return "planned", True  # 'قرب زيارة الوفد': the visit is imminent
     # look back over at most 4 tokens for negators / future markers
     j = t.tok - 1
     steps = 0
@@ -801,21 +809,28 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
         if sv.norm(k) in _RELATIVES:
             k += 1
             break
-        if k > t.tok_end + 2:
-            return None, None
+        w = sv.norm(k)
+        if k > t.tok_end + 2 or sv.is_kind(k, "PREP") or sv.is_kind(k, "LOC") or (
+                w[:1] in "بلك" and not _has_prep(w)):
+            return None, None  # ('الهجمات على تحقيق مولر الذي …': the clause is the PP's)
         k += 1
     if k >= sv.end or k in sv.actor_at or sv.doc.tokens[k].is_punct:
         return None, None
     verb = k
     k += 1
-    if k < sv.end and k not in sv.actor_at and sv.norm(k) in ("له", "لها", "لهم", "عليه", "عليها"):
+    if k < sv.end and k not in sv.actor_at and sv.norm(k) in _CLAUSE_PRONOUN_PPS:
         k += 1
-    if k not in sv.actor_at:
-        return None, None
     groups = sv.groups(k, min(sv.end, k + 10), verb)
-    if not groups or groups[0].prep is not None or groups[0].tok_start != k:
+    if not groups:
         return None, None
-    agent = groups[0]
+    g0 = groups[0]
+    # 'الهجوم الذي شنه تنظيم داعش': up to two head nouns before the named agent
+    lead = range(k, g0.tok_start)
+    if (g0.tok_start - k > 2 or (g0.prep is not None and not (g0.prep == "gen" and lead))
+            or any(sv.doc.tokens[i].is_punct or sv.is_kind(i, "PREP") or sv.is_kind(i, "LOC")
+                   or _has_prep(sv.norm(i)) or sv.norm(i)[:1] in "بلك" for i in lead)):
+        return None, None
+    agent = g0
     tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد") and g.tok_start - agent.tok_end <= 3),
                None)
     return agent, tgt
@@ -1108,6 +1123,16 @@ def _attach(
         return None
     if symmetric and not source and not target and not t.is_verb:
         target.extend(_meeting_clause(sv, t, says, last_speaker))
+    if symmetric and etype == "MEET":
+        # 'اجتماع … برئاسة وزير الخارجية المصري وبحضور الرئيس الفلسطيني': chair and guests take part
+        for k in range(t.tok_end, min(sv.end, t.tok_end + 25)):
+            if sv.norm(k) in _COMPANIONS:
+                for g in sv.groups(k + 1, min(sv.end, k + 6), k):
+                    first = g.np_start if g.np_start is not None else g.tok_start
+                    if g.prep in (None, "gen") and first <= k + 4:
+                        target.extend(g.actors)
+                        used.add(id(g))
+                    break
     if symmetric:
         if obj is not None and id(obj) not in used and not e.needs_two:
             target.extend(obj.actors)  # 'التقى X Y': the object is a participant too (not for بحث: the topic)
@@ -1164,8 +1189,11 @@ def _attach(
         partner_preps = ("مع", "الي", "ل") if e.cameo == "042" else ("مع",)  # a visit: its destination
         with_partner = (etype == "MEET" and not t.is_verb and not source
                         and any(g.prep in partner_preps and g.coded for g in groups if id(g) in used))
-        if len(keys) < 2 and (e.needs_two or not (keys and (uncoded_partner or first_person or igo_meeting
-                                                          or with_partner))):
+        # 'تم الاتفاق مع الأردن', 'جرى الاتصال مع X': the passive leaves the other party implicit
+        passive = (not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
+                   and any(g.prep in ("مع", "بين") and g.coded for g in groups if id(g) in used))
+        single_ok = bool(keys) and (uncoded_partner or first_person or igo_meeting or with_partner or passive)
+        if len(keys) < 2 and ((e.needs_two and not passive) or not single_ok):
             return None
     else:
         cand.source = _dedup(source)

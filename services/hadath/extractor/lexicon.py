@@ -77,7 +77,10 @@ def perfect_forms(lemma: str) -> list[tuple[str, str | None]]:
     """Folded perfect-tense forms of a 3ms perfect verb, with '1' for 1st-person forms."""
     p = fold(lemma)
     out: list[tuple[str, str | None]] = [(p, None)]
-    if p.endswith("ي") and len(p) > 2:  # defective in ى: نفى، التقى، أبدى
+    if lemma.endswith(("أ", "ء", "ئ", "ؤ")):
+        # hamza-final (بدأ): sound, although its folded spelling ends in ا
+        out += [(p + "ت", None), (p + "وا", None), (p + "تا", None), (p + "نا", "1"), (p + "تم", None)]
+    elif p.endswith("ي") and len(p) > 2:  # defective in ى: نفى، التقى، أبدى
         b = p[:-1]
         out += [
             (b + "ت", None),
