@@ -13,13 +13,15 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hadath.inputs import read_articles
 from hadath.kafka_io import validate
+from hadath_schemas import Article, Event
 
 
-def load(path: str, limit: int | None) -> list:
+def load(path: str, limit: int | None) -> list[Article]:
     articles = []
     for raw in read_articles(path):
         checked = validate(raw)
@@ -30,7 +32,7 @@ def load(path: str, limit: int | None) -> list:
     return articles
 
 
-def one_pass(extract, articles) -> tuple[float, int]:
+def one_pass(extract: Callable[[Article], Sequence[Event]], articles: Sequence[Article]) -> tuple[float, int]:
     events = 0
     start = time.perf_counter()
     for article in articles:

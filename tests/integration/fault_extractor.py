@@ -11,6 +11,7 @@ import os
 import time
 
 from hadath.extractor import extract as real_extract
+from hadath_schemas import Article, Event
 
 RAISE = "FAULT-RAISE"  # the extractor raises
 HANG = "FAULT-HANG"  # the extractor spins for ever, holding the GIL (a pathological regex)
@@ -20,7 +21,7 @@ EXIT = "FAULT-EXIT"  # the extraction process dies
 DELAY = float(os.environ.get("FAULT_EXTRACT_DELAY_MS", "0")) / 1000
 
 
-def extract(article):  # type: ignore[no-untyped-def]
+def extract(article: Article) -> list[Event]:
     body = article.body
     if RAISE in body:
         raise ValueError("injected extractor failure")
@@ -34,11 +35,9 @@ def extract(article):  # type: ignore[no-untyped-def]
     return real_extract(article)
 
 
-def nothing(article):  # type: ignore[no-untyped-def]
+def nothing(article: Article) -> list[Event]:
     """No extraction: one constant minimal event per article, so the bench can time what
     the extraction process round trip costs (compare with the pass-through agent)."""
-    from hadath_schemas import Event
-
     span = {"text": "x", "start": 0, "end": 1}
     return [
         Event(
