@@ -360,3 +360,21 @@ def test_two_definite_nouns_are_no_surname_alias() -> None:
     # no surname to look for in the rest of the article
     text = "وقال المبعوث الروسي، سيرغي الشرق الأوسط، إن. وتشهد الشرق الأوسط توترا"
     assert not any(span == "الشرق الأوسط" and code for span, code in _actors(text))
+
+
+def test_consensus_government_is_libyan_or_palestinian_by_context() -> None:
+    libya = "التقى رئيس حكومة الوفاق الوطني في ليبيا بالمبعوث الأممي في طرابلس الليبية"
+    assert any(code == "LBYGOV" and "الوفاق" in span for span, code in _actors(libya))
+    palestine = "طالبت حركة حماس حكومة الوفاق الوطني الفلسطينية بدفع الرواتب في غزة. وقال الفلسطينيون إن"
+    assert any(code == "PSEGOV" and "الوفاق" in span for span, code in _actors(palestine))
+    assert all(code is None for span, code in _actors("وقالت حكومة الوفاق إن") if "الوفاق" in span)
+
+
+def test_two_bare_noun_phrases_of_one_country_are_not_one_actor() -> None:
+    # subject and object of the same country, no comma: not an apposition
+    got = _actors("ولطالما هاجم ترامب سيشنز بسبب التحقيق")
+    assert ("ترامب", "USAGOV") in got and len(got) == 2
+    got = _actors("ومثّل المملكة وزير الخارجية عادل الجبير في الاجتماع")
+    assert ("المملكة", "SAU") in got and len(got) == 2
+    # a title and its name, with or without a comma, stay one actor
+    assert _actors("قال الرئيس الأمريكي دونالد ترامب") == [("الرئيس الأمريكي دونالد ترامب", "USAGOV")]

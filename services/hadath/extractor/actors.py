@@ -466,6 +466,14 @@ def _definite_form(word: str) -> str:
     return w
 
 
+# Names shared by two countries' institutions: the one the article mentions more (strictly).
+_CONTEXT_CHOICE: dict[str, tuple[str, ...]] = {
+    # Libya's GNA (2016–) and the Palestinian national consensus government (2014–2019)
+    fold("حكومة الوفاق الوطني"): ("LBY", "PSE"),
+    fold("حكومة الوفاق"): ("LBY", "PSE"),
+}
+
+
 def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
     """Uncoded context roles (النظام، قوات الاحتلال، الحكومة الشرعية) -> the article's
     country, when the article speaks of it (and, where marked, mostly of it)."""
@@ -482,6 +490,12 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
         if not words:
             continue
         words[0] = _definite_form(words[0])  # also 'الجيش' matched by a row without ال
+        choice = _CONTEXT_CHOICE.get(" ".join(words))
+        if choice is not None:
+            found = sorted(((counts.get(c, 0), c) for c in choice), reverse=True)
+            if found[0][0] and found[0][0] > found[1][0]:
+                m.code = found[0][1] + (m.role or "GOV")
+            continue
         ctx = _CONTEXT_ROLES.get(" ".join(words))
         if ctx is None:
             continue
@@ -899,7 +913,12 @@ def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             adjacent = all(toks[j].norm in _COMMA for j in gap) and len(gap) <= 1
             same_sent = toks[p.tok_start].sent == toks[m.tok_start].sent
             if adjacent and same_sent and not m.conj and not m.prep:
-                if p.code and m.code and p.code[:3] == m.code[:3] and p.key == m.key:
+                # without a comma only a name follows its title ('الرئيس الأمريكي دونالد
+                # ترامب'); two bare NPs of one country are subject and object ('طالبت حماس
+                # حكومة الوفاق الفلسطينية', 'مثّل المملكة وزير الخارجية')
+                name_apposition = bool(gap) or (
+                    m.kind == "person" and p.kind in ("title", "institution", "demonym"))
+                if p.code and m.code and p.code[:3] == m.code[:3] and p.key == m.key and name_apposition:
                     # keep the more specific code (with a role)
                     p.code = p.code if len(p.code) >= len(m.code) else m.code
                     p.tok_end, p.end = m.tok_end, m.end
