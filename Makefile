@@ -10,7 +10,7 @@ KAFKA := deploy/kafka/kafka.sh
 .PHONY: bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,11 +43,11 @@ test: venv kafka-jars monitoring-tools  ## the whole suite, Kafka integration te
 unit: venv monitoring-tools  ## fast tests that need no broker
 	$(BIN)/pytest -q tests/unit
 
-lint: venv  ## ruff
+lint: venv  ## ruff check and ruff format --check
 	$(BIN)/ruff check services schemas tests deploy
 	$(BIN)/ruff format --check services schemas tests deploy
 
-schemas: venv  ## regenerate schemas/json from the pydantic models
+schemas: venv  ## regenerate the contract files from the pydantic models (schemas/json, asyncapi.yaml, docs/topics.md)
 	$(BIN)/hadath schemas --write
 
 morphology-db: venv  ## regenerate the camel-tools morphology DB from the trigger lexicon (commit it with triggers.tsv)
