@@ -27,7 +27,7 @@ def test_two_workers_share_partitions_and_one_takes_over_when_the_other_dies(
     records, expected = synthetic_stream(3000, "group")
     total_events = sum(len(v) for v in expected.values())
     names = TopicNames.unique("group")
-    slow = {"HADATH_EXTRACTOR": "fault_extractor:extract", "FAULT_EXTRACT_DELAY_MS": "3"}
+    slow = {"HADATH_EXTRACTOR": "fault_extractor:extract", "FAULT_EXTRACT_DELAY_MS": "6"}
     a = WorkerProcess(kafka_bootstrap, names, tmp_path / "a.log", slow).start()
     b = WorkerProcess(kafka_bootstrap, names, tmp_path / "b.log", slow)
     try:
@@ -40,8 +40,10 @@ def test_two_workers_share_partitions_and_one_takes_over_when_the_other_dies(
         assert len(shared[0] | shared[1]) == 4
 
         produce_raw(kafka_bootstrap, names.articles, records)
-        time.sleep(3)  # both are working through their halves (about 5 s of work each)
+        time.sleep(3)  # both are working through their halves (about 9 s of work each)
         b.kill()
+        so_far = consume_all(kafka_bootstrap, names.events, timeout=10, idle=0.3)
+        assert len(so_far) < total_events, "the stream was over before the kill: nothing tested"
         # b's partitions come to a once b's session (6 s) has expired
         deadline = time.monotonic() + 90
         while len(assigned(a)) < 4 and time.monotonic() < deadline:
