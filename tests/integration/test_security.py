@@ -46,6 +46,14 @@ def secured(tls: TlsFiles) -> Iterator[LocalKafka]:
         yield broker
 
 
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    """One valid article to send."""
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "x", "body": "نص عربي"}) + "\n", encoding="utf-8")
+    return path
+
+
 def security_env(broker: LocalKafka, tls: TlsFiles, **overrides: str) -> dict[str, str]:
     return {
         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
@@ -101,11 +109,8 @@ def test_the_documented_python_producer_works_over_sasl_ssl(secured: LocalKafka,
 
 
 def test_a_wrong_password_is_refused_with_a_clear_error(
-    secured: LocalKafka, tls: TlsFiles, tmp_path: Path
+    secured: LocalKafka, tls: TlsFiles, article: Path
 ) -> None:
-    article = tmp_path / "a.jsonl"
-    article.write_text(json.dumps({"id": "x", "body": "نص عربي"}) + "\n", encoding="utf-8")
-
     result = hadath(
         "produce",
         str(article),
@@ -122,11 +127,8 @@ def test_a_wrong_password_is_refused_with_a_clear_error(
 
 
 def test_an_untrusted_ca_is_refused_with_a_clear_error(
-    secured: LocalKafka, tls: TlsFiles, other_ca: TlsFiles, tmp_path: Path
+    secured: LocalKafka, tls: TlsFiles, other_ca: TlsFiles, article: Path
 ) -> None:
-    article = tmp_path / "a.jsonl"
-    article.write_text(json.dumps({"id": "x", "body": "نص عربي"}) + "\n", encoding="utf-8")
-
     result = hadath(
         "produce",
         str(article),
