@@ -250,9 +250,17 @@ def _cmd_replay_dlt(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     check_connection(settings, settings.connect_timeout_seconds)  # one clear line, not a traceback
-    report = replay_dlt(
-        settings, reasons=set(args.reason or []) or None, target=args.to, dry_run=args.dry_run, limit=args.max
-    )
+    try:
+        report = replay_dlt(
+            settings,
+            reasons=set(args.reason or []) or None,
+            target=args.to,
+            dry_run=args.dry_run,
+            limit=args.max,
+        )
+    except TimeoutError as exc:  # the dead-letter topic stopped yielding records
+        print(f"hadath replay-dlt: {exc}", file=sys.stderr)
+        return EXIT_NOT_DELIVERED
     for line in report.failed:
         print(f"not delivered: {line}", file=sys.stderr)
     skipped = ", ".join(f"{reason} {n}" for reason, n in sorted(report.skipped.items())) or "none"
@@ -325,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser(
         "replay-dlt",
         help="re-send dead letters (original key, value, headers) to the articles topic after a fix",
+        epilog=f"exit status: 0 every selected record re-sent; 1 some not delivered; {EXIT_NOT_DELIVERED} "
+        "the cluster is unreachable or the dead-letter topic stopped yielding records (docs/reliability.md)",
     )
     replay.add_argument("--reason", action="append", help="only this reason (repeatable): extractor_error")
     replay.add_argument("--to", help="target topic (default: the articles topic)")

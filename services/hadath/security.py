@@ -25,8 +25,6 @@ from hadath.settings import Settings
 if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
 
-log = logging.getLogger(__name__)
-
 
 class ConnectionFailed(RuntimeError):
     """The cluster could not be reached or refused us; the message says why and what to check."""
