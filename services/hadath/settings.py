@@ -48,6 +48,8 @@ _POSITIVE_SECONDS = (
     "connect_timeout_seconds",
 )
 _PORTS = ("metrics_port", "web_port")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+COMPRESSIONS = ("", "gzip", "lz4", "zstd", "snappy")  # lz4/zstd/snappy need their Python package
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -123,6 +125,13 @@ class Settings:
                 raise SettingsError(f"{_variable(name)}={getattr(self, name)!r} is not a port (0-65535)")
         if self.duplicate_ids < 0:
             raise SettingsError(f"HADATH_DUPLICATE_IDS={self.duplicate_ids!r} must be 0 (off) or more")
+        if self.log_level.lower() not in LOG_LEVELS:
+            raise SettingsError(f"HADATH_LOG_LEVEL={self.log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+        if self.producer_compression not in COMPRESSIONS:
+            raise SettingsError(
+                f"HADATH_PRODUCER_COMPRESSION={self.producer_compression!r} "
+                f"is not one of {', '.join(c or '(empty)' for c in COMPRESSIONS)}"
+            )
         protocol = self.security_protocol.upper()
         if protocol not in SECURITY_PROTOCOLS:
             raise SettingsError(
