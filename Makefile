@@ -69,9 +69,9 @@ BENCH_E2E_ARGS ?= --workers2 --variants
 bench-e2e: venv kafka-jars  ## worker on a local broker vs offline extraction: articles/s, latency, CPU, RSS
 	$(BIN)/python tests/bench/e2e.py --n $(BENCH_E2E_N) --shared $(SHARED) $(BENCH_E2E_ARGS)
 
-clean:  ## remove the virtualenv, broker state and caches
+clean:  ## remove the virtualenv, broker state, caches, build output and Faust data folders
 	-bash $(KAFKA) down
-	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info build hadath-*-data
 
 # ---------------------------------------------------------------- monitoring (docs/monitoring.md)
 .PHONY: monitoring-tools dashboard-snapshot
