@@ -188,6 +188,12 @@ def iter_events(
         # as long as we would wait for records.
         started = time.monotonic()
         partitions = consumer.partitions_for_topic(settings.events_topic) or set()
+        if not partitions:
+            print(
+                f"waiting for topic {settings.events_topic} to exist (the worker creates it)",
+                file=sys.stderr,
+                flush=True,
+            )
         while not partitions:
             if idle_timeout_seconds is not None and time.monotonic() - started > idle_timeout_seconds:
                 return
