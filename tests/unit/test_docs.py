@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hadath.cli import build_parser
+from hadath.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted(
@@ -121,3 +122,53 @@ def test_every_hadath_command_in_the_docs_exists_with_its_flags(doc: Path) -> No
                 if flag not in flags:
                     problems.append(f"hadath {name} {flag}: no such option")
     assert not problems, f"{doc.relative_to(ROOT)}: {problems}"
+
+
+# ------------------------------------------------------------------ settings tables
+def default_rows(markdown: str) -> list[tuple[str, str]]:
+    """(variable, documented default) from every table whose second column is "default"."""
+    rows, header, lines = [], None, markdown.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if i + 1 < len(lines) and re.fullmatch(r"\|[-| :]+\|", lines[i + 1].strip()):
+            header = [cell.lower() for cell in cells]
+            continue
+        if header and len(header) > 1 and header[1] == "default" and len(cells) > 1:
+            variable = re.fullmatch(r"`((?:HADATH|KAFKA)_[A-Z0-9_]+)`", cells[0])
+            default = re.match(r"`([^`]*)`", cells[1])
+            if variable and default:
+                rows.append((variable.group(1), default.group(1)))
+    return rows
+
+
+def _same_default(documented: str, actual: str) -> bool:
+    try:
+        return float(documented) == float(actual)
+    except ValueError:
+        return documented.lower() == actual.lower()
+
+
+def test_default_rows_are_read_from_defaults_tables_only() -> None:
+    text = (
+        "| variable | default |\n|---|---|\n| `HADATH_PARTITIONS` | `4` |\n\n"
+        "| hadath variable | Java property |\n|---|---|\n"
+        "| `KAFKA_BOOTSTRAP_SERVERS` | `bootstrap.servers` |\n"
+    )
+    assert default_rows(text) == [("HADATH_PARTITIONS", "4")]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_settings_tables_show_the_real_defaults(doc: Path) -> None:
+    """A row of a `| variable | default |` table names a real setting and its default (empty
+    defaults are described in words, e.g. "system CAs", and not compared)."""
+    defaults = dict(Settings.documented())
+    wrong = []
+    for variable, documented in default_rows(doc.read_text(encoding="utf-8")):
+        if variable not in defaults:
+            wrong.append(f"{variable}: not a setting")
+        elif defaults[variable] and not _same_default(documented, defaults[variable]):
+            wrong.append(f"{variable}: documented {documented!r}, default {defaults[variable]!r}")
+    assert not wrong, f"{doc.relative_to(ROOT)}: {wrong}"
