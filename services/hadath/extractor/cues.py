@@ -38,4 +38,8 @@ def kinds_of(word: str) -> frozenset[str]:
     """Cue kinds of a folded word, also after a leading و/ف (memoised)."""
     c = cues()
     bare = word[1:] if len(word) > 2 and word[0] in "وف" else word
-    return frozenset(k for k, forms in c.items() if word in forms or bare in forms)
+    found = [k for k, forms in c.items() if word in forms or bare in forms]
+    return frozenset(found) if found else _NO_KINDS  # (most words: one shared empty set)
+
+
+_NO_KINDS: frozenset[str] = frozenset()

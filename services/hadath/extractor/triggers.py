@@ -150,8 +150,8 @@ def find_triggers(doc: Doc, blocked: frozenset[int] | set[int] = frozenset()) ->
         i = sent.tok_start
         while i < sent.tok_end:
             tok = toks[i]
-            if tok.is_punct or i in blocked:
-                i += 1
+            if tok.is_punct or i in blocked or not head_readings(tok.norm):
+                i += 1  # (most words: no trigger reading at all, one cached lookup)
                 continue
             jussive_ok = i > sent.tok_start and toks[i - 1].norm in _JUSSIVE_CONTEXT
             best: TriggerMention | None = None
