@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from hadath.inputs import RawArticle
     from hadath.kafka_io import ProduceReport
 
+EXIT_INVALID = 1  # some input records were invalid (the valid ones before/around them were sent)
+EXIT_CONFIG = 2  # bad command line or settings
+EXIT_NOT_DELIVERED = 3  # the cluster was unreachable or refused records
+
 
 class UsageError(Exception):
     """The command line names something that is not there; the message says what."""
@@ -84,11 +88,6 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     sys.argv = ["hadath-worker", "worker", "--loglevel", settings.log_level, "--without-web"]
     app.main()
     return 0
-
-
-EXIT_INVALID = 1  # some input records were invalid (the valid ones before/around them were sent)
-EXIT_CONFIG = 2  # bad command line or settings
-EXIT_NOT_DELIVERED = 3  # the cluster was unreachable or refused records
 
 
 def _count_records(path: str) -> int | None:
