@@ -295,7 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.set_defaults(func=_cmd_extract)
 
-    worker = sub.add_parser("worker", help="run the Faust worker (settings from HADATH_* env)")
+    worker = sub.add_parser(
+        "worker", help="run the Faust worker (settings: HADATH_*/KAFKA_* variables, see `hadath settings`)"
+    )
     worker.set_defaults(func=_cmd_worker)
 
     produce = sub.add_parser(
