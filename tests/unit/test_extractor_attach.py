@@ -238,3 +238,14 @@ def test_imminent_visit_is_planned() -> None:
 def test_hamza_final_support_verb() -> None:
     c = _one("وكانت قوات سعودية قد بدأت هجوما على المدينة", "ATTACK")
     assert _keys(c.source) == ["SAU"]
+
+
+def test_concluded_agreement_named_with_its_parties() -> None:
+    c = _one("وانتقد الوزير الاتفاق النووي الذي وقعته إيران مع القوى الكبرى", "AGREE")
+    assert c.standalone and _keys(c.source) == ["IRN"]
+    c = _one("وتحدث عن الاتفاق الموقع بين الدول الست الكبرى وطهران", "AGREE")
+    assert c.standalone and _keys(c.source) == ["IRN"]
+    c = _one("ورحب بالاتفاق الذي أقره الرئيسان ترمب وبوتين", "AGREE")
+    assert _keys(c.source) == ["RUS", "USA"]
+    # a bare reference to an existing agreement is still no new event
+    assert not [c for c in _cands("وناقش الوزير الاتفاق النووي") if c.type == "AGREE" and c.standalone]

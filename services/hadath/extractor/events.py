@@ -32,6 +32,10 @@ _TEMPORAL_ADJ = frozenset({"الاخيره", "الاخير", "الاخيرين",
                            "الفائته"})
 _PASSIVE_AUX = frozenset({"تم", "تمت", "يتم", "سيتم", "جري", "جرت", "يجري", "سيجري"})
 _COMPANIONS = frozenset({"برئاسه", "بحضور", "بمشاركه", "وبحضور", "وبمشاركه", "وبرئاسه"})
+# verbs/participles that conclude an agreement: 'الاتفاق الذي وقعته طهران مع …'
+_CONCLUDE_STEMS = ("وقع", "توصل", "ابرم", "اقر", "وقعت", "توصلت", "ابرمت", "اقرت", "وقعه", "وقعا", "وقعوا",
+                   "توصلا", "توصلوا", "ابرمه", "اقره")
+_CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
 _CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
 _ASIDES = frozenset({"جانبه", "جانبها", "جانبهم", "جهته", "جهتها", "ناحيته", "ناحيتها", "طرفه", "طرفها"})
@@ -836,6 +840,40 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
     return agent, tgt
 
 
+def _conclusion_clause(sv: SentenceView, t: TriggerMention) -> list[ActorMention] | None:
+    """'الاتفاق الذي وقعته إيران مع القوى الكبرى', 'الاتفاق الموقع بين إيران والدول الست',
+    'باتفاق … الذي أقره الرئيسان': an agreement noun followed (after at most two
+    adjectives) by the clause that concludes it — its parties. None when there is no
+    such clause."""
+    k = t.tok_end
+    while k < min(sv.end, t.tok_end + 2) and sv.norm(k).startswith("ال") and sv.norm(k) not in _RELATIVES \
+            and sv.norm(k) not in _CONCLUDE_PTCP and k not in sv.actor_at:
+        k += 1  # adjectives: 'الاتفاق النووي الإيراني'
+    if k >= sv.end:
+        return None
+    if sv.norm(k) in _RELATIVES and k + 1 < sv.end:
+        verb = k + 1
+        if not sv.norm(verb).startswith(_CONCLUDE_STEMS):
+            return None
+    elif sv.norm(k) in _CONCLUDE_PTCP:
+        verb = k
+    else:
+        return None
+    hi = verb + 1
+    while hi < min(sv.end, verb + 12) and not (sv.norm(hi) in _COMMA or sv.is_kind(hi, "STOP")
+                                               or sv.is_kind(hi, "SAY")):
+        hi += 1  # the clause ends at a comma or a new clause ('…، والذي أكدت روسيا')
+    parts: list[ActorMention] = []
+    for g in sv.groups(verb + 1, hi, verb):
+        first = g.np_start if g.np_start is not None else g.tok_start
+        subject = g.prep in (None, "gen") and first <= verb + 3 and sv.norm(verb) not in _CONCLUDE_PTCP
+        # 'بين الدول الكبرى الست وطهران': a party coordinated after an uncoded one
+        after_bayn = any(_word(sv.norm(j)) == "بين" for j in range(verb + 1, g.tok_start))
+        if g.coded and (subject or g.prep in ("مع", "بين") or after_bayn):
+            parts.extend(g.actors)
+    return parts
+
+
 def _meeting_clause(sv: SentenceView, t: TriggerMention, says: list[tuple[int, ActorMention | None]],
                     last_speaker: ActorMention | None) -> list[ActorMention]:
     """'القمة التي عقدت بين روسيا وإيران وتركيا', 'اللقاء الذي جمعه بنظيريه التركي
@@ -1121,6 +1159,12 @@ def _attach(
         return None  # 'رفضت المتحدثة التعليق': declined to comment
     if e.required and not any(r in filled for r in e.required):
         return None
+    concluded: list[ActorMention] | None = None
+    if symmetric and etype == "AGREE" and not t.is_verb:
+        concluded = _conclusion_clause(sv, t)
+        if concluded:
+            target.extend(concluded)
+            no_fallback = True  # its parties are in the clause, not the subject of the sentence
     if symmetric and not source and not target and not t.is_verb:
         target.extend(_meeting_clause(sv, t, says, last_speaker))
     if symmetric and etype == "MEET":
@@ -1192,8 +1236,11 @@ def _attach(
         # 'تم الاتفاق مع الأردن', 'جرى الاتصال مع X': the passive leaves the other party implicit
         passive = (not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
                    and any(g.prep in ("مع", "بين") and g.coded for g in groups if id(g) in used))
-        single_ok = bool(keys) and (uncoded_partner or first_person or igo_meeting or with_partner or passive)
-        if len(keys) < 2 and ((e.needs_two and not passive) or not single_ok):
+        # (a concluded agreement with one named party: the other side is often an uncoded
+        # group, 'القوى الكبرى')
+        single_ok = bool(keys) and (uncoded_partner or first_person or igo_meeting or with_partner or passive
+                                    or bool(concluded))
+        if len(keys) < 2 and ((e.needs_two and not (passive or concluded)) or not single_ok):
             return None
     else:
         cand.source = _dedup(source)
@@ -1212,7 +1259,8 @@ def _attach(
         cand.distinct = True  # 'بعد هجوم كيماوي': an earlier, different event
     if not t.is_verb and t.tok > sv.start and sv.is_kind(t.tok - 1, "COPULA"):
         cand.standalone = False  # 'تشكل تهديدا لأمن المنطقة': a predicate, not an event
-    if e.type == "AGREE" and not t.is_verb and t.split.article and not e.rest and not cand.explicit_source:
+    if (e.type == "AGREE" and not t.is_verb and t.split.article and not e.rest and not cand.explicit_source
+            and not concluded):
         cand.standalone = False  # 'الاتفاق النووي': a reference to an existing agreement
     return cand
 
