@@ -53,10 +53,13 @@ schemas: venv  ## regenerate the contract files from the pydantic models (schema
 morphology-db: venv  ## regenerate the camel-tools morphology DB from the trigger lexicon (commit it with triggers.tsv)
 	$(BIN)/python -m hadath.extractor.morphology_build
 
-eval: venv  ## score the extractor on $(SHARED)/eval/*.gold.jsonl (spec §7)
+eval: venv  ## score the extractor (spec §7) on $(SHARED)/eval/*.gold.jsonl and the held-out labels in tests/gold/
 	@if [ -d $(SHARED)/eval ]; then \
 	  for gold in $(SHARED)/eval/*.gold.jsonl; do echo "== $$gold"; $(BIN)/hadath eval --gold $$gold; done; \
-	else echo "no $(SHARED)/eval folder: nothing to score"; fi
+	else echo "no $(SHARED)/eval folder: no shared gold to score"; fi
+	@if [ -f $(SHARED)/corpus/articles.jsonl ]; then echo "== tests/gold/heldout.labels.jsonl (unseen outlets)"; \
+	  $(BIN)/hadath eval --gold tests/gold/heldout.labels.jsonl --articles $(SHARED)/corpus/articles.jsonl; \
+	else echo "no $(SHARED)/corpus: held-out labels not scored"; fi
 
 BENCH_INPUT ?= $(SHARED)/corpus/articles.jsonl
 bench: venv  ## extractor speed on one core: articles/s and words/s (median), and a profile

@@ -672,6 +672,24 @@ def run_extractor(gold_records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return preds
 
 
+def attach_articles(gold: list[dict[str, Any]], articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give label-only gold lines (``{"article_id", "events"}``) their article by id.
+
+    Such files let a gold set over copyrighted articles live in the repo as labels only;
+    a label whose article is missing is an error, never silently skipped.
+    """
+    by_id = {article["id"]: article for article in articles}
+    joined = []
+    for line in gold:
+        if "article" not in line:
+            article_id = line.get("article_id")
+            if article_id not in by_id:
+                raise ValueError(f"gold labels for {article_id!r} but no such article (pass --articles)")
+            line = {**line, "article": by_id[article_id]}
+        joined.append(line)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     """``hadath eval --gold FILE [FILE …] [--pred FILE] [--errors]``.
 
@@ -686,11 +704,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", nargs="+", required=True, help="gold JSONL file(s)")
     ap.add_argument("--pred", help="predicted events JSONL; default: run the extractor on the gold articles")
     ap.add_argument("--errors", action="store_true", help="print every FP/FN/mismatch with its sentence")
+    ap.add_argument(
+        "--articles",
+        help="articles JSONL to join label-only gold lines ({article_id, events}) with",
+    )
     ns = ap.parse_args(args_in)
     try:
         gold: list[dict[str, Any]] = []
         for g in ns.gold:
             gold.extend(read_jsonl(g))
+        gold = attach_articles(gold, read_jsonl(ns.articles) if ns.articles else [])
         preds = read_jsonl(ns.pred) if ns.pred else run_extractor(gold)
     except (OSError, ValueError) as exc:
         print(f"hadath eval: {exc}", file=sys.stderr)

@@ -522,3 +522,15 @@ def test_real_gold_files_score_perfectly_against_themselves() -> None:
         gold += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     r = score(gold, gold_to_predictions(gold))
     assert r.full_f1 == 1.0 and r.date_accuracy == 1.0 and r.n_gold > 0
+
+
+def test_label_only_gold_lines_get_their_article_by_id():
+    from hadath.scoring import attach_articles
+
+    article = {"id": "a1", "title": "", "body": "نفت موسكو"}
+    joined = attach_articles(
+        [{"article_id": "a1", "events": []}, {"article": article, "events": []}], [article]
+    )
+    assert [line["article"]["id"] for line in joined] == ["a1", "a1"]
+    with pytest.raises(ValueError, match="no such article"):
+        attach_articles([{"article_id": "missing", "events": []}], [article])
