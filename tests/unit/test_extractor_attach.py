@@ -249,3 +249,18 @@ def test_concluded_agreement_named_with_its_parties() -> None:
     assert _keys(c.source) == ["RUS", "USA"]
     # a bare reference to an existing agreement is still no new event
     assert not [c for c in _cands("وناقش الوزير الاتفاق النووي") if c.type == "AGREE" and c.standalone]
+
+
+def test_fronted_prepositional_phrase_before_a_vso_verb() -> None:
+    c = _one("وعلى نفس الصعيد هددت فرنسا والولايات المتحدة دمشق بالرد", "THREATEN")
+    assert _keys(c.source) == ["FRA", "USA"] and _keys(c.target) == ["SYR"]
+    # a noun phrase without a party before the verb still blocks the fallback
+    assert _one("قال المرصد إن القصف استهدف مواقع في سوريا", "ATTACK").source == []
+
+
+def test_weapon_of_a_threat_is_not_an_attack() -> None:
+    cands = _cands("هدد رئيس الوزراء الإسرائيلي حماس بضربة قوية")
+    assert [c for c in cands if c.type == "THREATEN"]
+    assert all(not c.standalone for c in cands if c.type == "ATTACK")
+    cands = _cands("هدد رئيس الوزراء الإسرائيلي بتوجيه ضربة قوية لحركة حماس")
+    assert all(not c.standalone for c in cands if c.type == "ATTACK")

@@ -315,6 +315,8 @@ class SentenceView:
                 continue
             k -= 1
         if found is None:
+            if k >= self.start and (self.is_kind(k, "PREP") or self.is_kind(k, "LOC")):
+                return False  # 'وعلى نفس الصعيد هددت فرنسا': a fronted PP, the verb is VSO
             return None
         return Group(None, [found], found.tok_start, found.tok_end)
 
@@ -587,6 +589,15 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 ante = _antecedent(sv, c, pron, prev_actors)
                 if ante is not None:
                     c.target = [ante]
+        # the weapon of a threat is its content: 'هدد X بضربة قوية'، 'يهدد بتوجيه ضربة'
+        for c in sent_cands:
+            if c.type != "THREATEN":
+                continue
+            for o in sent_cands:
+                if (o.type == "ATTACK" and not o.trig.is_verb and 0 <= o.trig.tok - c.trig.tok_end <= 8
+                        and (o.trig.split.prep == "ب" or _has_prep(sv.norm(o.trig.tok))
+                             or (o.trig.tok - 1 > c.trig.tok and sv.norm(o.trig.tok - 1)[:1] == "ب"))):
+                    o.standalone = False
         # content of a denial / opinion: not standalone
         for cand in out:
             if cand.sent != sent.i:
