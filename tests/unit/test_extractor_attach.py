@@ -264,3 +264,11 @@ def test_weapon_of_a_threat_is_not_an_attack() -> None:
     assert all(not c.standalone for c in cands if c.type == "ATTACK")
     cands = _cands("هدد رئيس الوزراء الإسرائيلي بتوجيه ضربة قوية لحركة حماس")
     assert all(not c.standalone for c in cands if c.type == "ATTACK")
+
+
+def test_invitation_is_a_proposal() -> None:
+    c = _one("وتأتي زيارة الوفد إلى موسكو بناء على دعوة رسمية روسية", "PROPOSE")
+    assert _keys(c.source) == ["RUS"]
+    assert _one("وزار الوفد الدوحة بدعوة من أمير قطر", "PROPOSE")
+    # 'by calling on X to …' stays a demand
+    assert _one("وزاد أردوغان التوتر بدعوته القوات الأمريكية إلى مغادرة منبج", "DEMAND")

@@ -455,6 +455,20 @@ def _joint(sv: SentenceView, t: TriggerMention) -> bool:
     return False
 
 
+def _invitation(sv: SentenceView, t: TriggerMention) -> bool:
+    """'بناء على دعوة رسمية روسية', 'تلبية لدعوة من X', 'بدعوة من X': at the invitation
+    of — an offer of a visit or talks, not a demand."""
+    if t.is_verb:
+        return False
+    if t.split.prep == "ب":
+        # 'بدعوة من موسكو' (not 'بدعوته القوات الأمريكية إلى المغادرة': by calling on them)
+        return t.tok_end < sv.end and sv.norm(t.tok_end) == "من"
+    j = t.tok - 1
+    if j >= sv.start and _word(sv.norm(j)) == "تلبيه":
+        return True  # 'تلبية لدعوة'، 'تلبية دعوة'
+    return j - 1 >= sv.start and _word(sv.norm(j - 1)) == "بناء" and sv.norm(j) in ("علي", "على")
+
+
 def _is_purpose(sv: SentenceView, t: TriggerMention) -> bool:
     sp = t.split
     if sp.prep == "ل" and (t.is_verb or t.entry.type in ("MEET", "AGREE")):
@@ -535,6 +549,9 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         says.sort(key=lambda x: x[0])
         for i in light:  # support verbs: 'وكرر الرئيس الأميركي … نافيا'
             g = _subject_of(sv, _pseudo_trigger(doc, i), verbs)
+            if (g is not None and g.tok_end <= i and sv.norm(i) not in sv.c.get("LIGHT", ())
+                    and g.tok_start - 1 not in verbs):
+                continue  # 'اجتمع مع X اليوم ووجه له': X is the object of the previous verb
             if g is not None and g.coded:
                 subj_at[i] = g.coded
         for t in ts:
@@ -1003,7 +1020,7 @@ def _attach(
     e = t.entry
     mode, strong = _mode(sv, t)
     etype = e.type
-    if e.joint_split and _joint(sv, t):
+    if e.joint_split and (_joint(sv, t) or _invitation(sv, t)):
         etype = "PROPOSE"
     symmetric = e.symmetric
     if not t.is_verb and any(sv.is_kind(k, "SYMNOUN") for k in range(max(sv.start, t.tok - 6), t.tok)):
@@ -1093,7 +1110,11 @@ def _attach(
             # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
             # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;
             # a participle's following noun phrase is always its object ('نافية استخدام X')
-            adjective = gen.tok_start == t.tok + 1 and all(a.kind == "demonym" for a in gen.actors)
+            # ('دعوة رسمية روسية': an indefinite adjective may come first)
+            adjective = (gen.tok_start == t.tok + 1 or (gen.tok_start == t.tok + 2 and not t.split.article
+                                                        and not sv.norm(t.tok + 1).startswith("ال")
+                                                        and not _has_prep(sv.norm(t.tok + 1)))) and all(
+                a.kind == "demonym" for a in gen.actors)
             if e.participle or (e.slots[:1] == ("obj",) and not symmetric and not adjective) or (
                     t.split.prep and not symmetric and not adjective):
                 # a participle's noun phrase is its object ('نافية استخدام X'); so is the
