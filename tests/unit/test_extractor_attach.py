@@ -272,3 +272,10 @@ def test_invitation_is_a_proposal() -> None:
     assert _one("وزار الوفد الدوحة بدعوة من أمير قطر", "PROPOSE")
     # 'by calling on X to …' stays a demand
     assert _one("وزاد أردوغان التوتر بدعوته القوات الأمريكية إلى مغادرة منبج", "DEMAND")
+
+
+def test_politician_attacking_a_policy_is_condemnation() -> None:
+    cands = _cands("وهاجم وزير الخارجية الروسي سيرغي لافروف السلطات البريطانية لعرقلتها الطلب")
+    assert [c for c in cands if c.type == "CONDEMN"] and not [c for c in cands if c.type == "ATTACK"]
+    # a country as the object keeps the armed reading
+    assert _one("قال إن الرئيس الأمريكي هاجم سوريا", "ATTACK")

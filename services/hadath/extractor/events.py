@@ -1285,6 +1285,12 @@ def _attach(
         # 'هاجم ترامب سيشنز', 'شنت X هجوما على الرئيس التركي': a politician attacking a
         # person is a verbal attack (criticism), not armed force
         cand.type = "CONDEMN"
+    elif (etype == "ATTACK" and t.is_verb and e.lemma == "هاجم" and cand.source
+          and all(a.kind in _PEOPLE and not (a.code or "").endswith(("MIL", "REB")) for a in cand.source)
+          and not (cand.target and all(a.kind in ("country", "capital", "place") for a in cand.target))):
+        # 'هاجم لافروف السلطات البريطانية', 'وهاجم الأسد مشاركة قوات …': a politician 'attacks'
+        # an authority, a policy or a statement in words ('هاجم ترامب سوريا' stays armed)
+        cand.type = "CONDEMN"
     if _is_purpose(sv, t):
         cand.standalone = False
     if not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _TEMPORAL_LINK:
