@@ -279,3 +279,8 @@ def test_politician_attacking_a_policy_is_condemnation() -> None:
     assert [c for c in cands if c.type == "CONDEMN"] and not [c for c in cands if c.type == "ATTACK"]
     # a country as the object keeps the armed reading
     assert _one("قال إن الرئيس الأمريكي هاجم سوريا", "ATTACK")
+
+
+def test_evaluation_of_a_step_targets_its_author() -> None:
+    c = _one("وكانت إسرائيل رفضت منح الناشط تصريح إقامة، في خطوة أدانتها الولايات المتحدة", "CONDEMN")
+    assert _keys(c.source) == ["USA"] and _keys(c.target) == ["ISR"]

@@ -36,6 +36,7 @@ _COMPANIONS = frozenset({"برئاسه", "بحضور", "بمشاركه", "وبح
 _CONCLUDE_STEMS = ("وقع", "توصل", "ابرم", "اقر", "وقعت", "توصلت", "ابرمت", "اقرت", "وقعه", "وقعا", "وقعوا",
                    "توصلا", "توصلوا", "ابرمه", "اقره")
 _CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
+_STEP_NOUNS = frozenset({"خطوه", "اجراء", "قرار", "تحرك", "خطوات", "اجراءات"})
 _CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
 _ASIDES = frozenset({"جانبه", "جانبها", "جانبهم", "جهته", "جهتها", "ناحيته", "ناحيتها", "طرفه", "طرفها"})
@@ -606,6 +607,19 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 ante = _antecedent(sv, c, pron, prev_actors)
                 if ante is not None:
                     c.target = [ante]
+        # 'رفضت X …، في خطوة أدانتها Y': the step is X's act, so Y's evaluation targets X
+        for c in sent_cands:
+            if (c.target or c.symmetric or c.type not in _EVALUATIVE or not c.trig.is_verb
+                    or c.trig.split.enclitic not in ("ها", "ه") or c.trig.tok - 1 < sv.start
+                    or _word(sv.norm(c.trig.tok - 1)) not in _STEP_NOUNS):
+                continue
+            before = [o for o in sent_cands if o.trig.tok < c.trig.tok - 1 and o is not c]
+            src_keys = {a.key for a in c.source if a.key}
+            for o in reversed(before):
+                agent = [a for a in o.source if a.code and a.key not in src_keys]
+                if agent:
+                    c.target = agent[:1]
+                    break
         # the weapon of a threat is its content: 'هدد X بضربة قوية'، 'يهدد بتوجيه ضربة'
         for c in sent_cands:
             if c.type != "THREATEN":
