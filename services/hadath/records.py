@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from hadath_schemas import Article, Event
+from hadath_schemas.contract import DLT_HEADER_PREFIX as DLT_PREFIX
 from hadath_schemas.contract import EVENT_SCHEMA_ID
 
 CE_SPECVERSION = "1.0"
 CE_TYPE = "org.hadath.event.v1"
-
-# Dead-letter headers follow Kafka Connect's `__connect.errors.*` family so that
-# existing Connect tooling and dashboards understand them.
-DLT_PREFIX = "__connect.errors."
 
 Header = tuple[str, bytes]
 

@@ -47,7 +47,7 @@ _POSITIVE_SECONDS = (
     "shutdown_timeout_seconds",
     "connect_timeout_seconds",
 )
-_PORTS = ("metrics_port", "web_port")
+_PORTS = ("metrics_port",)
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 COMPRESSIONS = ("", "gzip", "lz4", "zstd", "snappy")  # lz4/zstd/snappy need their Python package
 
@@ -85,8 +85,6 @@ class Settings:
     app_id: str = "hadath-worker"
     max_article_bytes: int = 1024 * 1024
     extract_timeout_seconds: float = 10.0
-    web_port: int = 6066
-    web_host: str = "127.0.0.1"
     metrics_port: int = 9464
     metrics_host: str = "127.0.0.1"  # /metrics bind address; 0.0.0.0 in containers
     metrics_lag_interval_seconds: float = 10.0  # consumer-lag poll period (hadath.metrics)

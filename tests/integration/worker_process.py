@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -187,9 +186,6 @@ class WorkerProcess:
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
-
-    def log_count(self, pattern: str) -> int:
-        return len(re.findall(pattern, self.log_text()))
 
     # ---------------------------------------------------------- process tree
     def process_tree(self) -> list[int]:

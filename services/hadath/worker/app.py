@@ -275,8 +275,6 @@ def create_app(settings: Settings) -> faust.App:
         autodiscover=False,
         store="memory://",
         web_enabled=False,  # metrics are served by prometheus-client on their own port
-        web_host=settings.web_host,
-        web_port=settings.web_port,
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         broker_session_timeout=settings.session_timeout_seconds,
