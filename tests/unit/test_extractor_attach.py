@@ -284,3 +284,8 @@ def test_politician_attacking_a_policy_is_condemnation() -> None:
 def test_evaluation_of_a_step_targets_its_author() -> None:
     c = _one("وكانت إسرائيل رفضت منح الناشط تصريح إقامة، في خطوة أدانتها الولايات المتحدة", "CONDEMN")
     assert _keys(c.source) == ["USA"] and _keys(c.target) == ["ISR"]
+
+
+def test_attack_verb_in_a_relative_clause_of_a_weapon() -> None:
+    c = _one("وحول الصواريخ التي استهدفت السعودية قال البيان إنها إيرانية", "ATTACK")
+    assert c.source == [] and _keys(c.target) == ["SAU"]

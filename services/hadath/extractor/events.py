@@ -1065,7 +1065,11 @@ def _attach(
             subj = rel  # may be None: the antecedent is not an actor
             no_fallback = rel is None
             obj = bare[0] if bare and rel is not None else None
-            if rel is None and bare:
+            if rel is None and bare and e.type == "ATTACK" and not (t.split.enclitic or sv._resumptive(t)):
+                # 'الصواريخ التي استهدفت السعودية': the antecedent (the weapon, not a party)
+                # is the subject of the attack verb and the party after it the target
+                obj = bare[0]
+            elif rel is None and bare:
                 subj, obj = bare[0], (bare[1] if len(bare) > 1 else None)
             if rel is None and sv.last_rel_object is not None:
                 obj = sv.last_rel_object
