@@ -289,3 +289,13 @@ def test_evaluation_of_a_step_targets_its_author() -> None:
 def test_attack_verb_in_a_relative_clause_of_a_weapon() -> None:
     c = _one("وحول الصواريخ التي استهدفت السعودية قال البيان إنها إيرانية", "ATTACK")
     assert c.source == [] and _keys(c.target) == ["SAU"]
+
+
+def test_addressee_of_a_support_verb_noun() -> None:
+    c = _one("وقدمت السعودية مقترحا إلى إدارة أوباما بإرسال قوات", "PROPOSE")
+    assert _keys(c.source) == ["SAU"] and _keys(c.target) == ["USA"]
+
+
+def test_participle_threat_continues_the_main_clause() -> None:
+    c = _one("أدان وزير الخارجية الأميركي مايك بومبيو إيران، متوعدا بالانسحاب من الاتفاق", "THREATEN")
+    assert _keys(c.source) == ["USA"] and _keys(c.target) == ["IRN"]

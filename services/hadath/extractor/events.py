@@ -36,6 +36,7 @@ _COMPANIONS = frozenset({"برئاسه", "بحضور", "بمشاركه", "وبح
 _CONCLUDE_STEMS = ("وقع", "توصل", "ابرم", "اقر", "وقعت", "توصلت", "ابرمت", "اقرت", "وقعه", "وقعا", "وقعوا",
                    "توصلا", "توصلوا", "ابرمه", "اقره")
 _CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
+_ADDRESSED = frozenset({"PROPOSE", "DEMAND", "ACCUSE", "THREATEN", "CONDEMN"})
 _STEP_NOUNS = frozenset({"خطوه", "اجراء", "قرار", "تحرك", "خطوات", "اجراءات"})
 _CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
@@ -620,6 +621,15 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 if agent:
                     c.target = agent[:1]
                     break
+        # 'أدان X Y …، متوعدا بـ…': a participle of the same speaker continues the main clause
+        for c in sent_cands:
+            if c.target or c.type not in ("THREATEN", "DEMAND") or not c.trig.entry.participle:
+                continue
+            keys = {a.key for a in c.source if a.key}
+            for o in reversed([o for o in sent_cands if o.trig.tok < c.trig.tok and o is not c]):
+                if o.target and keys and keys == {a.key for a in o.source if a.key} and not o.symmetric:
+                    c.target = [a for a in o.target if a.code]
+                    break
         # the weapon of a threat is its content: 'هدد X بضربة قوية'، 'يهدد بتوجيه ضربة'
         for c in sent_cands:
             if c.type != "THREATEN":
@@ -1050,6 +1060,7 @@ def _attach(
 
     subj: Group | None = None
     obj: Group | None = None
+    outer_light: Group | bool | None = False
     bare = [g for g in groups if g.prep is None]
     if t.is_verb:
         sv.last_rel_object = None
@@ -1100,6 +1111,7 @@ def _attach(
             no_fallback = True  # an attack's agent is never the speaker by default
     else:
         outer = _light_verb_subject(sv, t, verbs)
+        outer_light = outer
         near = [g for g in bare if g.tok_start - (t.tok + 1) <= 1]
         gen = near[0] if near else None
         adjacent_left = None
@@ -1189,6 +1201,14 @@ def _attach(
                     used.add(id(g))
                     filled.add(slot)
                     break
+    if (not target and not symmetric and not t.is_verb and e.type in _ADDRESSED
+            and (isinstance(outer_light, Group) or _after_light(sv, t))):
+        # 'قدم مقترحا إلى X', 'وجه تحذيرا إلى X': the addressee of the support verb's noun
+        for g in groups:
+            if id(g) not in used and g.prep in ("الي", "ل") and g.coded and g.tok_start - t.tok_end <= 2:
+                target.extend(g.actors)
+                used.add(id(g))
+                break
     if e.type == "ATTACK" and not target:
         for g in groups:
             # 'في سوريا', 'لمواقع عسكرية سورية': the country of the place struck
