@@ -898,9 +898,15 @@ def _conclusion_clause(sv: SentenceView, t: TriggerMention) -> list[ActorMention
     adjectives) by the clause that concludes it — its parties. None when there is no
     such clause."""
     k = t.tok_end
-    while k < min(sv.end, t.tok_end + 2) and sv.norm(k).startswith("ال") and sv.norm(k) not in _RELATIVES \
-            and sv.norm(k) not in _CONCLUDE_PTCP and k not in sv.actor_at:
-        k += 1  # adjectives: 'الاتفاق النووي الإيراني'
+    # adjectives ('الاتفاق النووي الإيراني') or, after an indefinite noun, its genitive
+    # ('باتفاق وقف إطلاق النار الذي أقره …')
+    span = 2 if t.split.article else 3
+    while (k < min(sv.end, t.tok_end + span) and sv.norm(k) not in _RELATIVES
+           and sv.norm(k) not in _CONCLUDE_PTCP
+           and k not in sv.actor_at and not sv.doc.tokens[k].is_punct and not sv.is_kind(k, "PREP")
+           and not sv.is_kind(k, "LOC") and not _has_prep(sv.norm(k))
+           and (sv.norm(k).startswith("ال") or not t.split.article)):
+        k += 1
     if k >= sv.end:
         return None
     if sv.norm(k) in _RELATIVES and k + 1 < sv.end:
@@ -1194,8 +1200,8 @@ def _attach(
                     filled.add("any")
         else:
             for g in groups:
-                if slot == "ل" and not t.is_verb and g.tok_start - t.tok_end > 2:
-                    continue  # a noun's ل-complement is adjacent: 'اجتماع لمجلس الأمن'
+                if slot in ("ل", "ب") and not t.is_verb and g.tok_start - t.tok_end > 2:
+                    continue  # a noun's ل/ب-complement is adjacent: 'اجتماع لمجلس الأمن'
                 if id(g) not in used and g.prep == slot:
                     target.extend(g.actors)
                     used.add(id(g))
