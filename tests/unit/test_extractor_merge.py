@@ -115,3 +115,14 @@ def test_actorless_mention_does_not_extend_the_reach_of_a_report() -> None:
                        "وتطالب روسيا وسوريا منظمة حظر الأسلحة الكيميائية بإرسال محققين.")
     demands = [e for e in extract(art) if e.type == "DEMAND"]
     assert len(demands) == 2
+
+
+def test_uncoded_addressee_is_not_an_empty_one() -> None:
+    from hadath.extractor import extract
+    from hadath_schemas import Article
+
+    art = Article(id="t-uncoded", title="روسيا تدعو الغرب إلى التخلي عن خطاب الحرب",
+                  body="قال السفير الروسي إن بلاده تريد التهدئة. "
+                       "وأضاف أن موسكو ودمشق تطالبان منظمة حظر الأسلحة الكيميائية بإرسال محققين.")
+    demands = [e for e in extract(art) if e.type == "DEMAND"]
+    assert len(demands) == 2

@@ -84,6 +84,8 @@ def _compatible(cl: Cluster, c: Candidate, title_sent: bool, has_title: bool = T
         ok = _compatible_sets(ks, cs) and _compatible_sets(kt, ct)
         if ok and cs and ct and ks and kt and (cs != ks or ct != kt):
             ok = False  # both fully specified and different: 'طالبت X Y' vs 'مطالبة X Y وZ' are two demands
+        if ok and ct and not kt and any(a.code is None for x in cl.cands for a in x.target):
+            ok = False  # 'تدعو روسيا الغرب' vs 'تطالب روسيا المنظمة': an unnamed addressee is not none
     if not ok:
         return False
     dates = {x.date_value for x in cl.cands if x.date_value}
