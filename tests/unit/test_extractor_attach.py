@@ -299,3 +299,8 @@ def test_addressee_of_a_support_verb_noun() -> None:
 def test_participle_threat_continues_the_main_clause() -> None:
     c = _one("أدان وزير الخارجية الأميركي مايك بومبيو إيران، متوعدا بالانسحاب من الاتفاق", "THREATEN")
     assert _keys(c.source) == ["USA"] and _keys(c.target) == ["IRN"]
+
+
+def test_future_support_verb_makes_its_noun_planned() -> None:
+    assert _one("وسيجري وزير الخارجية الأمريكي محادثات مع نظيره الروسي", "MEET").mode == "planned"
+    assert _one("وأجرى وزير الخارجية الأمريكي محادثات مع نظيره الروسي", "MEET").mode == "asserted"

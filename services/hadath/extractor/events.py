@@ -427,6 +427,10 @@ def _mode(sv: SentenceView, t: TriggerMention) -> tuple[str, bool]:
             return "negated", True
         if sv.is_kind(j, "FUT"):
             return "planned", True
+        fw = _word(w)
+        if (not t.is_verb and fw[:2] in ("سي", "ست", "سن") and len(fw) >= 4
+                and fw[1:] in sv.c.get("LIGHT", ())):
+            return "planned", True  # 'سيعقد X مع Y مناقشات', 'ستجري محادثات': the support verb's future
         if j > sv.start and f"{_word(sv.norm(j - 1))} {w}" in sv.c.get("FUT", ()):
             return "planned", True
         if not (sv.is_kind(j, "NEGPASS") or sv.is_kind(j, "SKIP")):
