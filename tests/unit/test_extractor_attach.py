@@ -304,3 +304,8 @@ def test_participle_threat_continues_the_main_clause() -> None:
 def test_future_support_verb_makes_its_noun_planned() -> None:
     assert _one("وسيجري وزير الخارجية الأمريكي محادثات مع نظيره الروسي", "MEET").mode == "planned"
     assert _one("وأجرى وزير الخارجية الأمريكي محادثات مع نظيره الروسي", "MEET").mode == "asserted"
+
+
+def test_party_subjected_to_an_attack_is_its_target() -> None:
+    c = _one("وجدد إدانة بلاده الهجمات الأخيرة التي تعرضت لها السعودية والكويت", "ATTACK")
+    assert c.source == [] and _keys(c.target) == ["KWT", "SAU"]

@@ -890,6 +890,8 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
             or any(sv.doc.tokens[i].is_punct or sv.is_kind(i, "PREP") or sv.is_kind(i, "LOC")
                    or _has_prep(sv.norm(i)) or sv.norm(i)[:1] in "بلك" for i in lead)):
         return None, None
+    if sv.is_kind(verb, "UNDERGO"):
+        return None, g0  # 'الهجمات التي تعرضت لها السعودية': the one subjected to it is the target
     agent = g0
     tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد") and g.tok_start - agent.tok_end <= 3),
                None)
@@ -1176,9 +1178,9 @@ def _attach(
             agent, tgt_g = _agent_clause(sv, t)
             if agent is not None:
                 subj = agent
-                if tgt_g is not None and obj is None:
-                    obj = tgt_g
-                    groups.append(tgt_g)
+            if tgt_g is not None and obj is None:
+                obj = tgt_g
+                groups.append(tgt_g)
         if e.type == "ATTACK":
             no_fallback = True  # an attack's agent is never the speaker by default
     if subj is not None:
