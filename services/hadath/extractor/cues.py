@@ -33,13 +33,26 @@ def cues() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@cache
+def _kinds_by_form() -> dict[str, frozenset[str]]:
+    """form -> the cue kinds it belongs to (one lookup per word instead of one per kind)."""
+    out: dict[str, set[str]] = {}
+    for kind, forms in cues().items():
+        for f in forms:
+            out.setdefault(f, set()).add(kind)
+    return {f: frozenset(k) for f, k in out.items()}
+
+
 @lru_cache(maxsize=200_000)
 def kinds_of(word: str) -> frozenset[str]:
     """Cue kinds of a folded word, also after a leading و/ف (memoised)."""
-    c = cues()
+    by_form = _kinds_by_form()
     bare = word[1:] if len(word) > 2 and word[0] in "وف" else word
-    found = [k for k, forms in c.items() if word in forms or bare in forms]
-    return frozenset(found) if found else _NO_KINDS  # (most words: one shared empty set)
+    a = by_form.get(word, _NO_KINDS)
+    if bare is word:
+        return a
+    b = by_form.get(bare, _NO_KINDS)
+    return a | b if a and b else (a or b)  # (most words: one shared empty set)
 
 
 _NO_KINDS: frozenset[str] = frozenset()
