@@ -126,3 +126,14 @@ def test_uncoded_addressee_is_not_an_empty_one() -> None:
                        "وأضاف أن موسكو ودمشق تطالبان منظمة حظر الأسلحة الكيميائية بإرسال محققين.")
     demands = [e for e in extract(art) if e.type == "DEMAND"]
     assert len(demands) == 2
+
+
+def test_announcement_date_is_not_the_planned_event_date() -> None:
+    from hadath.extractor import extract
+    from hadath_schemas import Article
+
+    art = Article(id="t-plan-date", title="", published_at=datetime(2015, 7, 29, tzinfo=UTC),
+                  body="أعلن الكرملين أمس الثلاثاء أن الرئيس الروسي فلاديمير بوتين "
+                       "سيلتقي الرئيس التركي رجب طيب أردوغان.")
+    meets = [e for e in extract(art) if e.type == "MEET"]
+    assert meets and meets[0].mode == "planned" and meets[0].date is None

@@ -238,6 +238,8 @@ def _cluster_date(doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], pub
                 else:  # a date well before the trigger more likely dates an earlier verb
                     d = c.trig.start - m.end
                     far = 0 if d <= _DATE_BEFORE else 1
+                    if far and mode == "planned":
+                        continue  # 'أعلن أمس أنه سيزور …': the announcement's date, not the visit's
                 key = (far, d, m.start, m)
                 if best is None or key[:3] < best[:3]:
                     best = key
