@@ -104,6 +104,8 @@ def test_background_event_of_another_year_stays_apart() -> None:
                        "وكانت آخر زيارة لمشعل إلى موسكو في 2010.")
     meets = [e for e in extract(art) if e.type == "MEET"]
     assert len(meets) == 2
+    # the background visit does not take the story date of the lead
+    assert [e.date for e in meets if e.mentions[0].text == "زيارة"] == [None]
 
 
 def test_actorless_mention_does_not_extend_the_reach_of_a_report() -> None:

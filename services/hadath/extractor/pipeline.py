@@ -245,9 +245,10 @@ def _cluster_date(doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], pub
                     best = key
     if best is not None:
         return _resolve(best[3], published_at, mode)
-    if mode != "planned":
+    if mode != "planned" and not any(c.other_year for c in cl.cands):
         # story date: an asserted event without its own date expression is dated by the
-        # first date of the article's lead (the convention of news event coding)
+        # first date of the article's lead (the convention of news event coding) — not a
+        # background event of another year ('في 2010')
         lead_end = doc.sentences[min(_LEAD_SENTENCES, len(doc.sentences)) - 1].end
         lead = [m for m in usable if m.start < lead_end]
         if lead:
