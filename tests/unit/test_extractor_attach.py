@@ -309,3 +309,8 @@ def test_future_support_verb_makes_its_noun_planned() -> None:
 def test_party_subjected_to_an_attack_is_its_target() -> None:
     c = _one("وجدد إدانة بلاده الهجمات الأخيرة التي تعرضت لها السعودية والكويت", "ATTACK")
     assert c.source == [] and _keys(c.target) == ["KWT", "SAU"]
+
+
+def test_content_of_a_claim_is_not_an_event() -> None:
+    cands = _cands("وعاد النظام السوري لنسج الأكاذيب بادعاء أن السعودية طلبت منه الابتعاد عن إيران")
+    assert all(not c.standalone for c in cands if c.type == "DEMAND")

@@ -37,6 +37,8 @@ _CONCLUDE_STEMS = ("وقع", "توصل", "ابرم", "اقر", "وقعت", "تو
                    "توصلا", "توصلوا", "ابرمه", "اقره")
 _CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
 _ADDRESSED = frozenset({"PROPOSE", "DEMAND", "ACCUSE", "THREATEN", "CONDEMN"})
+_CLAIM_WORDS = frozenset({"بادعاء", "ادعاء", "ادعاءات", "بادعاءات", "زعم", "مزاعم", "بمزاعم", "يزعم", "تزعم",
+                          "زاعما", "زاعمه", "زعمت", "زعموا", "يزعمون"})
 _STEP_NOUNS = frozenset({"خطوه", "اجراء", "قرار", "تحرك", "خطوات", "اجراءات"})
 _CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
@@ -643,6 +645,13 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                         and (o.trig.split.prep == "ب" or _has_prep(sv.norm(o.trig.tok))
                              or (o.trig.tok - 1 > c.trig.tok and sv.norm(o.trig.tok - 1)[:1] == "ب"))):
                     o.standalone = False
+        # the content of a claim ('بادعاء أن المملكة طلبت …', 'مزاعم بأن X هاجم'): not an event
+        for k in range(sv.start, sv.end - 1):
+            if _word(sv.norm(k)) not in _CLAIM_WORDS or sv.norm(k + 1) not in ("ان", "أن", "بان", "بأن"):
+                continue
+            for cand in sent_cands:
+                if k + 1 < cand.trig.tok <= k + 10:
+                    cand.standalone = False
         # content of a denial / opinion: not standalone
         for cand in out:
             if cand.sent != sent.i:
