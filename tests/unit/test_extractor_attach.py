@@ -314,3 +314,10 @@ def test_party_subjected_to_an_attack_is_its_target() -> None:
 def test_content_of_a_claim_is_not_an_event() -> None:
     cands = _cands("وعاد النظام السوري لنسج الأكاذيب بادعاء أن السعودية طلبت منه الابتعاد عن إيران")
     assert all(not c.standalone for c in cands if c.type == "DEMAND")
+
+
+def test_sabaqa_subject_and_accuser_of_a_rejected_accusation() -> None:
+    c = _one("وسبق لطهران أن رفضت مرارا اتهامات الغرب لها بتسليح الحوثيين", "DENY")
+    assert _keys(c.source) == ["IRN"] and _keys(c.target) == []
+    c = _one("كما سبق لواشنطن أن أدانت الهجوم", "CONDEMN")
+    assert _keys(c.source) == ["USA"]

@@ -463,6 +463,20 @@ def _joint(sv: SentenceView, t: TriggerMention) -> bool:
     return False
 
 
+def _sabaqa_subject(sv: SentenceView, t: TriggerMention) -> Group | None:
+    """'وسبق لطهران أن رفضت …', 'كما سبق لواشنطن أن أدانت': the ل-party is the subject."""
+    j = t.tok - 1
+    if j - 2 < sv.start or sv.norm(j) not in ("ان", "أن") or j - 1 not in sv.actor_end:
+        return None
+    a = sv.actor_end[j - 1]
+    k = a.tok_start - (0 if a.prep else 1) - 1
+    if a.prep != "ل" and not (a.tok_start - 1 >= sv.start and sv.norm(a.tok_start - 1) == "ل"):
+        return None
+    if k < sv.start or _word(sv.norm(k)) not in ("سبق", "يسبق"):
+        return None
+    return Group(None, [a], a.tok_start, a.tok_end)
+
+
 def _invitation(sv: SentenceView, t: TriggerMention) -> bool:
     """'بناء على دعوة رسمية روسية', 'تلبية لدعوة من X', 'بدعوة من X': at the invitation
     of — an offer of a visit or talks, not a demand."""
@@ -1087,6 +1101,8 @@ def _attach(
         sv.last_rel_object = None
         rel = sv.relative_antecedent(t)
         left = sv.left_subject(t) if rel is False else rel
+        if rel is False and left is None:
+            left = _sabaqa_subject(sv, t)
         if rel is False and left is not None and t.split.conj and left.tok_start - 1 not in verbs:
             # 'استقبل X المستشارة الألمانية وحثها': the party before a و-verb ends the previous
             # clause (its subject only when it directly follows that verb: 'أدانت إيران واستنكرت')
@@ -1210,9 +1226,13 @@ def _attach(
         elif slot == "any":
             for g in groups:
                 if id(g) not in used and g.prep in (None, "gen"):
+                    if e.type == "DENY" and e.rest and g.tok_start - t.tok_end > 1:
+                        break  # 'رفضت اتهامات الغرب لها بتسليح الحوثيين': only the accuser
                     target.extend(g.actors)
                     used.add(id(g))
                     filled.add("any")
+                    if e.type == "DENY" and e.rest:
+                        break
         else:
             for g in groups:
                 if slot in ("ل", "ب") and not t.is_verb and g.tok_start - t.tok_end > 2:
