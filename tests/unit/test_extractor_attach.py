@@ -321,3 +321,11 @@ def test_sabaqa_subject_and_accuser_of_a_rejected_accusation() -> None:
     assert _keys(c.source) == ["IRN"] and _keys(c.target) == []
     c = _one("كما سبق لواشنطن أن أدانت الهجوم", "CONDEMN")
     assert _keys(c.source) == ["USA"]
+
+
+def test_definite_meeting_noun_after_a_definite_noun_is_a_genitive() -> None:
+    c = _one("جاء ذلك في البيان الختامي للقمة التي جمعت الرئيس الروسي والرئيس التركي", "MEET")
+    assert c.standalone and _keys(c.source) == ["RUS", "TUR"]
+    # after a verb the ل-masdar is still a purpose: 'سافر … للقاء'
+    assert all(not c.standalone for c in _cands("وسافر وزير الخارجية الروسي إلى أنقرة للقاء نظيره التركي")
+               if c.type == "MEET")

@@ -494,7 +494,10 @@ def _invitation(sv: SentenceView, t: TriggerMention) -> bool:
 def _is_purpose(sv: SentenceView, t: TriggerMention) -> bool:
     sp = t.split
     if sp.prep == "ل" and (t.is_verb or t.entry.type in ("MEET", "AGREE")):
-        return True
+        j = t.tok - 1
+        # 'البيان الختامي للقمة': a genitive after a definite noun, not a purpose
+        return not (not t.is_verb and sp.article and j >= sv.start and sv.norm(j).startswith("ال")
+                    and not head_readings(sv.norm(j)) and j not in sv.actor_end)
     j = t.tok - 1
     return j >= sv.start and sv.is_kind(j, "PURPOSE")
 
