@@ -184,6 +184,7 @@ def test_relative_ma_is_not_negation() -> None:
     assert c.mode == "asserted"
     assert _keys(c.source) == ["RUS"] and _keys(c.target) == ["GBR"]
     assert _one("قالت موسكو إنها ما نفت الخبر", "DENY").mode == "negated"
+    assert _one("وكثيرا ما اتهمت روسيا الولايات المتحدة بالتدخل", "ACCUSE").mode == "asserted"
 
 
 def test_denied_claim_author_from_the_preceding_clause() -> None:
