@@ -244,7 +244,9 @@ class SentenceView:
                 if w.startswith(pre) and len(w) > len(pre) + 2:
                     return "ل" if "لل" in pre else pre.lstrip("و")[0]
             if w[:1] == "ل" and len(w) >= 5 and not head_readings(w):
-                return "ل"  # 'لمواقع عسكرية سورية
+                return "ل"  # 'لمواقع عسكرية سورية'
+            if w[:1] == "ب" and len(w) >= 5 and any(sp.prep == "ب" for sp in splits(w)) and head_readings(w):
+                return "ب"  # 'مدعومة بغارات جوية روسية': the adjective of another event noun's PP
             j -= 1
             steps += 1
         return None
