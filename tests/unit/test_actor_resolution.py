@@ -28,12 +28,18 @@ def _codes(text: str) -> list[str]:
     ("text", "span", "code"),
     [
         # title with the article + لـ + organisation
-        ("وطالب الأمين العام لجامعة الدول العربية الدول بالتحرك",
-         "الأمين العام لجامعة الدول العربية", "IGOARL"),
+        (
+            "وطالب الأمين العام لجامعة الدول العربية الدول بالتحرك",
+            "الأمين العام لجامعة الدول العربية",
+            "IGOARL",
+        ),
         ("وصل الأمين العام لحلف الناتو إلى بروكسل", "الأمين العام لحلف الناتو", "IGONATO"),
         ("قال المبعوث الخاص للأمم المتحدة أمس", "المبعوث الخاص للأمم المتحدة", "IGOUNO"),
-        ("وأعلن المدير العام للوكالة الدولية للطاقة الذرية أن",
-         "المدير العام للوكالة الدولية للطاقة الذرية", "IGOUNO"),
+        (
+            "وأعلن المدير العام للوكالة الدولية للطاقة الذرية أن",
+            "المدير العام للوكالة الدولية للطاقة الذرية",
+            "IGOUNO",
+        ),
         # spokesman of X takes X's code, also X composed from role + demonym
         ("وقال المتحدث باسم الخارجية الصينية إن", "المتحدث باسم الخارجية الصينية", "CHNGOV"),
         ("وأكد الناطق باسم الكرملين أن", "الناطق باسم الكرملين", "RUSGOV"),
@@ -250,8 +256,10 @@ def _cands(text: str) -> list[tuple[str, list[str], list[str]]]:
     from hadath.extractor.pipeline import analyse
 
     _doc, cands, _ = analyse(text, 0)
-    return [(c.type, sorted(a.key for a in c.source if a.key), sorted(a.key for a in c.target if a.key))
-            for c in cands]
+    return [
+        (c.type, sorted(a.key for a in c.source if a.key), sorted(a.key for a in c.target if a.key))
+        for c in cands
+    ]
 
 
 def test_dual_stands_for_the_two_parties_named_before_it() -> None:
@@ -305,8 +313,10 @@ def test_blocked_surname_before_the_full_name_stays_blocked() -> None:
 
 def test_legitimate_government_in_a_yemen_passage_of_another_story() -> None:
     # the article is about Saudi-Jordanian talks; the sentence itself is about Yemen
-    text = ("بحث الأردن والسعودية العلاقات. وأكد الأردن والسعودية دعمهما. وناقش الجانبان "
-            "الأوضاع في اليمن استجابة لمناشدة الحكومة الشرعية للدفاع عن الشعب اليمني")
+    text = (
+        "بحث الأردن والسعودية العلاقات. وأكد الأردن والسعودية دعمهما. وناقش الجانبان "
+        "الأوضاع في اليمن استجابة لمناشدة الحكومة الشرعية للدفاع عن الشعب اليمني"
+    )
     assert ("الحكومة الشرعية", "YEMGOV") in _actors(text)
 
 
@@ -318,8 +328,10 @@ def test_head_noun_alias_before_a_relative_clause_or_participle() -> None:
 
 
 def test_the_three_leaders_are_the_three_named_before() -> None:
-    text = ("استضاف الرئيس الروسي نظيريه التركي والإيراني في سوتشي. "
-            "وقال الزعماء الثلاثة في بيان إنهم اتفقوا على مواصلة التنسيق")
+    text = (
+        "استضاف الرئيس الروسي نظيريه التركي والإيراني في سوتشي. "
+        "وقال الزعماء الثلاثة في بيان إنهم اتفقوا على مواصلة التنسيق"
+    )
     got = [(span, code) for span, code in _actors(text) if span == "الزعماء الثلاثة"]
     assert got == [("الزعماء الثلاثة", "RUSGOV")]
     doc = make_doc(text, 0)

@@ -44,8 +44,9 @@ def test_seed_events_valid_and_offsets_point_into_text(seed_events: list[Event])
 
 def test_seed_accusation_roles(seed_events: list[Event]) -> None:
     acc = [e for e in seed_events if e.type.value == "ACCUSE"]
-    assert any({a.code[:3] for a in e.source} == {"RUS"} and {a.code[:3] for a in e.target} == {"USA"}
-               for e in acc)
+    assert any(
+        {a.code[:3] for a in e.source} == {"RUS"} and {a.code[:3] for a in e.target} == {"USA"} for e in acc
+    )
 
 
 def test_seed_planned_meeting_merges_title_and_body(seed_events: list[Event]) -> None:

@@ -328,12 +328,18 @@ def test_definite_meeting_noun_after_a_definite_noun_is_a_genitive() -> None:
     c = _one("جاء ذلك في البيان الختامي للقمة التي جمعت الرئيس الروسي والرئيس التركي", "MEET")
     assert c.standalone and _keys(c.source) == ["RUS", "TUR"]
     # after a verb the ل-masdar is still a purpose: 'سافر … للقاء'
-    assert all(not c.standalone for c in _cands("وسافر وزير الخارجية الروسي إلى أنقرة للقاء نظيره التركي")
-               if c.type == "MEET")
+    assert all(
+        not c.standalone
+        for c in _cands("وسافر وزير الخارجية الروسي إلى أنقرة للقاء نظيره التركي")
+        if c.type == "MEET"
+    )
 
 
 def test_nationality_inside_another_event_pp_is_not_the_subject() -> None:
-    cands = [c for c in _cands("وشنت القوات الحكومية مدعومة بغارات جوية روسية هجوما على المدينة")
-             if c.type == "ATTACK"]
+    cands = [
+        c
+        for c in _cands("وشنت القوات الحكومية مدعومة بغارات جوية روسية هجوما على المدينة")
+        if c.type == "ATTACK"
+    ]
     assert _keys(cands[0].source) == ["RUS"]  # the air strikes are Russian
     assert cands[-1].source == []  # the offensive is the government forces', not Russia's

@@ -99,9 +99,13 @@ def test_background_event_of_another_year_stays_apart() -> None:
     from hadath.extractor import extract
     from hadath_schemas import Article
 
-    art = Article(id="t-year", title="", published_at=datetime(2015, 8, 3, tzinfo=UTC),
-                  body="التقى وزير الخارجية الروسي سيرغي لافروف مع خالد مشعل في موسكو اليوم. "
-                       "وكانت آخر زيارة لمشعل إلى موسكو في 2010.")
+    art = Article(
+        id="t-year",
+        title="",
+        published_at=datetime(2015, 8, 3, tzinfo=UTC),
+        body="التقى وزير الخارجية الروسي سيرغي لافروف مع خالد مشعل في موسكو اليوم. "
+        "وكانت آخر زيارة لمشعل إلى موسكو في 2010.",
+    )
     meets = [e for e in extract(art) if e.type == "MEET"]
     assert len(meets) == 2
     # the background visit does not take the story date of the lead
@@ -112,9 +116,12 @@ def test_actorless_mention_does_not_extend_the_reach_of_a_report() -> None:
     from hadath.extractor import extract
     from hadath_schemas import Article
 
-    art = Article(id="t-anchor", title="",
-                  body="دعت روسيا إلى وقف القتال. وأضاف أن المنظمة تلقت طلبا من جهة ما. "
-                       "وتطالب روسيا وسوريا منظمة حظر الأسلحة الكيميائية بإرسال محققين.")
+    art = Article(
+        id="t-anchor",
+        title="",
+        body="دعت روسيا إلى وقف القتال. وأضاف أن المنظمة تلقت طلبا من جهة ما. "
+        "وتطالب روسيا وسوريا منظمة حظر الأسلحة الكيميائية بإرسال محققين.",
+    )
     demands = [e for e in extract(art) if e.type == "DEMAND"]
     assert len(demands) == 2
 
@@ -123,9 +130,12 @@ def test_uncoded_addressee_is_not_an_empty_one() -> None:
     from hadath.extractor import extract
     from hadath_schemas import Article
 
-    art = Article(id="t-uncoded", title="روسيا تدعو الغرب إلى التخلي عن خطاب الحرب",
-                  body="قال السفير الروسي إن بلاده تريد التهدئة. "
-                       "وأضاف أن موسكو ودمشق تطالبان منظمة حظر الأسلحة الكيميائية بإرسال محققين.")
+    art = Article(
+        id="t-uncoded",
+        title="روسيا تدعو الغرب إلى التخلي عن خطاب الحرب",
+        body="قال السفير الروسي إن بلاده تريد التهدئة. "
+        "وأضاف أن موسكو ودمشق تطالبان منظمة حظر الأسلحة الكيميائية بإرسال محققين.",
+    )
     demands = [e for e in extract(art) if e.type == "DEMAND"]
     assert len(demands) == 2
 
@@ -134,8 +144,12 @@ def test_announcement_date_is_not_the_planned_event_date() -> None:
     from hadath.extractor import extract
     from hadath_schemas import Article
 
-    art = Article(id="t-plan-date", title="", published_at=datetime(2015, 7, 29, tzinfo=UTC),
-                  body="أعلن الكرملين أمس الثلاثاء أن الرئيس الروسي فلاديمير بوتين "
-                       "سيلتقي الرئيس التركي رجب طيب أردوغان.")
+    art = Article(
+        id="t-plan-date",
+        title="",
+        published_at=datetime(2015, 7, 29, tzinfo=UTC),
+        body="أعلن الكرملين أمس الثلاثاء أن الرئيس الروسي فلاديمير بوتين "
+        "سيلتقي الرئيس التركي رجب طيب أردوغان.",
+    )
     meets = [e for e in extract(art) if e.type == "MEET"]
     assert meets and meets[0].mode == "planned" and meets[0].date is None

@@ -19,8 +19,18 @@ def test_lexicon_rows_are_well_formed() -> None:
     assert lex.entries
     for e in lex.entries:
         assert e.pos in ("V", "N")
-        assert e.type in {"MEET", "PROPOSE", "ACCUSE", "CONDEMN", "DENY", "DEMAND", "AGREE", "REJECT",
-                          "THREATEN", "ATTACK"}
+        assert e.type in {
+            "MEET",
+            "PROPOSE",
+            "ACCUSE",
+            "CONDEMN",
+            "DENY",
+            "DEMAND",
+            "AGREE",
+            "REJECT",
+            "THREATEN",
+            "ATTACK",
+        }
         assert e.cameo.isdigit() and 3 <= len(e.cameo) <= 4
         assert -10 <= e.goldstein <= 10
 

@@ -24,9 +24,22 @@ PLACES_TSV = DATA_DIR / "places.tsv"
 
 # the codes the Event schema accepts (hadath_schemas.Actor.code); other rows stay uncoded
 _CODE_RE = re.compile(r"^(IGO|NGO)[A-Z]{2,6}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$")
-_LOC_PREPS = frozenset({
-    "في", "علي", "ضد", "داخل", "قرب", "شمال", "جنوب", "شرق", "غرب", "الي", "نحو", "باتجاه",
-})
+_LOC_PREPS = frozenset(
+    {
+        "في",
+        "علي",
+        "ضد",
+        "داخل",
+        "قرب",
+        "شمال",
+        "جنوب",
+        "شرق",
+        "غرب",
+        "الي",
+        "نحو",
+        "باتجاه",
+    }
+)
 _COUNTRYISH = frozenset({"country", "demonym", "capital"})
 _COMMA = frozenset({",", "،"})
 
@@ -236,10 +249,27 @@ def find_actors(doc: Doc) -> list[ActorMention]:
 
 
 # Outlet nouns: 'جريدة الشاهد اليومية الكويتية', 'صحيفة «الرياض» السعودية', 'قناة روسيا اليوم'.
-_MEDIA_HEADS = frozenset(fold(w) for w in (
-    "صحيفة", "جريدة", "قناة", "مجلة", "وكالة", "تلفزيون", "إذاعة", "الصحيفة", "الجريدة",
-    "القناة", "المجلة", "التلفزيون", "الإذاعة", "صحيفتا", "صحف", "الصحف",
-))
+_MEDIA_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "صحيفة",
+        "جريدة",
+        "قناة",
+        "مجلة",
+        "وكالة",
+        "تلفزيون",
+        "إذاعة",
+        "الصحيفة",
+        "الجريدة",
+        "القناة",
+        "المجلة",
+        "التلفزيون",
+        "الإذاعة",
+        "صحيفتا",
+        "صحف",
+        "الصحف",
+    )
+)
 _MEDIA_WINDOW = 5
 _QUOTES = frozenset({'"', "«", "»", "“", "”", "'"})
 
@@ -266,7 +296,7 @@ def _media_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             continue
         sent_end = doc.sentences[tok.sent].tok_end
         nxt = toks[i + 1].norm if i + 1 < sent_end else ""
-        if tok.norm[len(pre):] in ("وكاله", "الوكاله") and nxt.startswith("ال"):
+        if tok.norm[len(pre) :] in ("وكاله", "الوكاله") and nxt.startswith("ال"):
             continue  # 'وكالة الاستخبارات الأمريكية' is a state agency, not an outlet
         absorbed: list[int] = []
         closed = False  # the name ends with a demonym / a listed outlet
@@ -359,10 +389,28 @@ def _adjective_code(word: str, role: str) -> str | None:
 # Titles that head an organisation and take it with لـ: 'الأمين العام لجامعة الدول العربية',
 # 'المبعوث الخاص للأمم المتحدة'. Not 'الرئيس'/'الوزير': there لـ is the addressee
 # ('قال الرئيس لروسيا اليوم') — they take their country in the genitive or as an adjective.
-_ORG_HEADS = frozenset(fold(w) for w in (
-    "الأمين", "الأمانة", "المبعوث", "المبعوثة", "الممثل", "الممثلة", "المفوض", "المفوضة", "المنسق",
-    "المنسقة", "المدير", "المديرة", "نائب", "مساعد", "الناطق", "المتحدث", "أمين",
-))
+_ORG_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "الأمين",
+        "الأمانة",
+        "المبعوث",
+        "المبعوثة",
+        "الممثل",
+        "الممثلة",
+        "المفوض",
+        "المفوضة",
+        "المنسق",
+        "المنسقة",
+        "المدير",
+        "المديرة",
+        "نائب",
+        "مساعد",
+        "الناطق",
+        "المتحدث",
+        "أمين",
+    )
+)
 # the organisation after لـ may be any coded non-state actor, but not a country/capital
 # ('المبعوث الخاص لسوريا' = the envoy TO Syria) and not an outlet
 _LAM_KINDS = frozenset({"igo", "ngo", "group", "institution", "title", "person"})
@@ -517,8 +565,11 @@ def _local_top(doc: Doc, ms: list[ActorMention], m: ActorMention) -> str | None:
     near = [x for x in ms if sent - 1 <= toks[x.tok_start].sent <= sent]
     counts = _country_counts(near)
     for p in find_places(doc):
-        if p.place.country and sent - 1 <= toks[p.tok_start].sent <= sent and not any(
-                x.tok_start <= p.tok_start < x.tok_end for x in near):
+        if (
+            p.place.country
+            and sent - 1 <= toks[p.tok_start].sent <= sent
+            and not any(x.tok_start <= p.tok_start < x.tok_end for x in near)
+        ):
             counts[p.place.country] = counts.get(p.place.country, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
@@ -529,17 +580,53 @@ def _local_top(doc: Doc, ms: list[ActorMention], m: ActorMention) -> str | None:
 # Head nouns of organisation names that a later bare definite noun refers back to:
 # 'لجنة مبادرة السلام العربية … وحملت اللجنة', 'حركة حماس … الحركة', 'منظمة هيومن رايتس
 # ووتش … المنظمة'. Not جيش/قوات/دولة: bare 'الجيش'/'الدولة' usually mean another referent.
-_ALIAS_HEADS = frozenset(fold(w) for w in (
-    "لجنة", "حركة", "منظمة", "جامعة", "مجلس", "تحالف", "هيئة", "جبهة", "حزب", "اتحاد",
-    "مفوضية", "حلف", "جماعة", "تنظيم", "ائتلاف", "محكمة", "وزارة", "إدارة", "خارجية",
-    "وكالة",
-))
+_ALIAS_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "لجنة",
+        "حركة",
+        "منظمة",
+        "جامعة",
+        "مجلس",
+        "تحالف",
+        "هيئة",
+        "جبهة",
+        "حزب",
+        "اتحاد",
+        "مفوضية",
+        "حلف",
+        "جماعة",
+        "تنظيم",
+        "ائتلاف",
+        "محكمة",
+        "وزارة",
+        "إدارة",
+        "خارجية",
+        "وكالة",
+    )
+)
 # definite words after the head noun that describe it rather than name another body:
 # relative pronouns and participles ('الحركة التي تسيطر على غزة', 'المجلس المكون من 47 عضوا')
-_ALIAS_OK_NEXT = frozenset(fold(w) for w in (
-    "الذي", "التي", "الذين", "المكون", "المكونة", "المؤلف", "المؤلفة", "المعني", "المعنية",
-    "المذكور", "المذكورة", "ذاته", "ذاتها", "نفسه", "نفسها",
-))
+_ALIAS_OK_NEXT = frozenset(
+    fold(w)
+    for w in (
+        "الذي",
+        "التي",
+        "الذين",
+        "المكون",
+        "المكونة",
+        "المؤلف",
+        "المؤلفة",
+        "المعني",
+        "المعنية",
+        "المذكور",
+        "المذكورة",
+        "ذاته",
+        "ذاتها",
+        "نفسه",
+        "نفسها",
+    )
+)
 # bare 'الحكومة' is left out: in a round-up article it is the government of the current
 # story, not the last one named. A name is referred back to only this many sentences on.
 _ALIAS_SENTENCES = 4
@@ -615,8 +702,18 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         if (nxt.startswith(("ال", "لل")) and nxt not in _ALIAS_OK_NEXT) or (i + 1) in at:
             continue  # 'اللجنة الأولمبية': a different, longer name
         pre = h[0]
-        added.append(ActorMention(i, i + 1, tok.start + len(pre), tok.end, prior[-1].code, "alias",
-                                  next((c for c in pre if c in "بلك"), ""), pre[:1] in ("و", "ف")))
+        added.append(
+            ActorMention(
+                i,
+                i + 1,
+                tok.start + len(pre),
+                tok.end,
+                prior[-1].code,
+                "alias",
+                next((c for c in pre if c in "بلك"), ""),
+                pre[:1] in ("و", "ف"),
+            )
+        )
     if not added:
         return ms
     return sorted(ms + added, key=lambda m: m.tok_start)
@@ -627,8 +724,19 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
 def _dual_forms() -> dict[str, tuple[str, str]]:
     """Surface form -> (conjunction, preposition) for the unambiguous duals."""
     out: dict[str, tuple[str, str]] = {}
-    for w in ("الطرفان", "الطرفين", "الجانبان", "الجانبين", "البلدين", "الزعيمان", "الزعيمين",
-              "الرئيسان", "الرئيسين", "الوزيران", "الوزيرين"):
+    for w in (
+        "الطرفان",
+        "الطرفين",
+        "الجانبان",
+        "الجانبين",
+        "البلدين",
+        "الزعيمان",
+        "الزعيمين",
+        "الرئيسان",
+        "الرئيسين",
+        "الوزيران",
+        "الوزيرين",
+    ):
         for c in ("", "و", "ف"):
             for p in ("", "ب", "ك"):
                 out[fold(c + p + w)] = (c, p)
@@ -642,9 +750,18 @@ _COUNTERPART = frozenset(fold(w) for w in ("نظيره", "نظيرته", "نظي
 
 
 # 'the three leaders', 'the four states': a plural group noun + a numeral
-_GROUP_NOUNS = frozenset(fold(w) for w in (
-    "الزعماء", "القادة", "الرؤساء", "الدول", "البلدان", "الأطراف", "الوزراء",
-))
+_GROUP_NOUNS = frozenset(
+    fold(w)
+    for w in (
+        "الزعماء",
+        "القادة",
+        "الرؤساء",
+        "الدول",
+        "البلدان",
+        "الأطراف",
+        "الوزراء",
+    )
+)
 _NUMERALS = {fold(w): n for w, n in (("الثلاث", 3), ("الثلاثة", 3), ("الأربع", 4), ("الأربعة", 4))}
 
 
@@ -700,10 +817,12 @@ def _dual_parties(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         fused = toks[i].norm[len(conj) :].startswith("لل")  # ل + ال written as one: keep it
         start = toks[i].start + len(conj) + (0 if fused else len(prep))
         end = toks[i + width - 1].end
-        rest = tuple(ActorMention(i, i + width, start, end, p.code, "alias", prep, bool(conj))
-                     for p in parties[1:])
-        added.append(ActorMention(i, i + width, start, end, parties[0].code, "alias", prep, bool(conj),
-                                  also=rest))
+        rest = tuple(
+            ActorMention(i, i + width, start, end, p.code, "alias", prep, bool(conj)) for p in parties[1:]
+        )
+        added.append(
+            ActorMention(i, i + width, start, end, parties[0].code, "alias", prep, bool(conj), also=rest)
+        )
         if i in blocked:
             dropped.add(id(blocked[i]))  # 'الدول الأربع' (blocked: code each named state)
     if not added:
@@ -711,8 +830,9 @@ def _dual_parties(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     return sorted([m for m in ms if id(m) not in dropped] + added, key=lambda m: m.tok_start)
 
 
-def _coordinated(toks: list, m: ActorMention, starts: dict[int, ActorMention],
-                 ends: dict[int, ActorMention]) -> bool:
+def _coordinated(
+    toks: list, m: ActorMention, starts: dict[int, ActorMention], ends: dict[int, ActorMention]
+) -> bool:
     """'الأردن وإسرائيل' / 'الأردن و إسرائيل': m is coordinated with another coded actor."""
     nxt = starts.get(m.tok_end)
     if nxt is None and m.tok_end < len(toks) and toks[m.tok_end].norm == "و":
@@ -725,9 +845,7 @@ def _coordinated(toks: list, m: ActorMention, starts: dict[int, ActorMention],
     return bool((nxt is not None and nxt.code) or (prv is not None and prv.code))
 
 
-def _parties(
-    doc: Doc, ms: list[ActorMention], lo: int, hi: int, n: int
-) -> tuple[ActorMention, ...] | None:
+def _parties(doc: Doc, ms: list[ActorMention], lo: int, hi: int, n: int) -> tuple[ActorMention, ...] | None:
     """The n parties named in tokens [lo, hi), in the order named: None if fewer than n
     qualify, () if one more competes with the n-th."""
     toks = doc.tokens
@@ -741,8 +859,9 @@ def _parties(
         w = 1.0
         if m.kind == "demonym" and not m.named:  # 'والتركي، رجب طيب أردوغان' is a person
             before = toks[m.tok_start - 1].norm if m.tok_start > 0 else ""
-            paired = any(x is not None and x.kind == "demonym"
-                         for x in (ends.get(m.tok_start), starts.get(m.tok_end)))
+            paired = any(
+                x is not None and x.kind == "demonym" for x in (ends.get(m.tok_start), starts.get(m.tok_end))
+            )
             # 'نظيره التركي' and the pair 'الصراع الفلسطيني الإسرائيلي' name sides
             w = 1.0 if paired or _word_after_conj(before).lstrip("بل") in _COUNTERPART else 0.5
         elif m.kind == "country":
@@ -761,24 +880,125 @@ def _parties(
 
 _NAME_MAX = 4
 _NAME_MAX_COMMA = 6
-_PLURAL_TITLES = frozenset(fold(w) for w in (
-    "مسؤولون", "مسؤولين", "المسؤولون", "المسؤولين", "دبلوماسيون", "دبلوماسيين",
-    "الدبلوماسيون", "الدبلوماسيين", "الوزراء", "وزراء", "السفراء", "سفراء", "قوات", "القوات",
-))
-_NOT_NAMES = frozenset(fold(w) for w in (
-    "بأن", "لأن", "كأن", "أنه", "أنها", "إنه", "إنها", "لكن", "كان", "كانت", "بعد", "قبل",
-    "خلال", "أمام", "عبر", "نحو", "منذ", "حتى", "اليوم", "أمس", "غدا", "هذا", "هذه", "ذلك",
-    "آخر", "أخرى", "آخرون", "آخرين", "أيضا", "كذلك", "بدوره", "بدورها", "تقارير", "عن", "على",
-    "إلى", "في", "من", "مع", "لدى", "ضد", "بين", "حول", "وسط", "عقب", "إثر",
-    "بأنه", "بأنها", "لأنه", "لأنها", "كأنه", "نظيره", "نظيرته", "نظيرها", "نظرائه", "نظراءه",
-    "كبير", "كبيرة", "كبار", "رفيع", "رفيعة", "بارز", "بارزة", "سابق", "سابقة",
-))
-_HONORIFICS = frozenset(fold(w) for w in (
-    "الدكتور", "الدكتورة", "د", "المهندس", "الشيخ", "السيد", "السيدة", "اللواء", "العميد",
-    "العقيد", "الفريق", "المشير", "الأستاذ", "القاضي", "السفير",
-    "السابق", "السابقة", "الأسبق", "الأسبقة", "الحالي", "الحالية", "الجديد", "الجديدة",
-    "الدائم", "الدائمة",
-))
+_PLURAL_TITLES = frozenset(
+    fold(w)
+    for w in (
+        "مسؤولون",
+        "مسؤولين",
+        "المسؤولون",
+        "المسؤولين",
+        "دبلوماسيون",
+        "دبلوماسيين",
+        "الدبلوماسيون",
+        "الدبلوماسيين",
+        "الوزراء",
+        "وزراء",
+        "السفراء",
+        "سفراء",
+        "قوات",
+        "القوات",
+    )
+)
+_NOT_NAMES = frozenset(
+    fold(w)
+    for w in (
+        "بأن",
+        "لأن",
+        "كأن",
+        "أنه",
+        "أنها",
+        "إنه",
+        "إنها",
+        "لكن",
+        "كان",
+        "كانت",
+        "بعد",
+        "قبل",
+        "خلال",
+        "أمام",
+        "عبر",
+        "نحو",
+        "منذ",
+        "حتى",
+        "اليوم",
+        "أمس",
+        "غدا",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "آخر",
+        "أخرى",
+        "آخرون",
+        "آخرين",
+        "أيضا",
+        "كذلك",
+        "بدوره",
+        "بدورها",
+        "تقارير",
+        "عن",
+        "على",
+        "إلى",
+        "في",
+        "من",
+        "مع",
+        "لدى",
+        "ضد",
+        "بين",
+        "حول",
+        "وسط",
+        "عقب",
+        "إثر",
+        "بأنه",
+        "بأنها",
+        "لأنه",
+        "لأنها",
+        "كأنه",
+        "نظيره",
+        "نظيرته",
+        "نظيرها",
+        "نظرائه",
+        "نظراءه",
+        "كبير",
+        "كبيرة",
+        "كبار",
+        "رفيع",
+        "رفيعة",
+        "بارز",
+        "بارزة",
+        "سابق",
+        "سابقة",
+    )
+)
+_HONORIFICS = frozenset(
+    fold(w)
+    for w in (
+        "الدكتور",
+        "الدكتورة",
+        "د",
+        "المهندس",
+        "الشيخ",
+        "السيد",
+        "السيدة",
+        "اللواء",
+        "العميد",
+        "العقيد",
+        "الفريق",
+        "المشير",
+        "الأستاذ",
+        "القاضي",
+        "السفير",
+        "السابق",
+        "السابقة",
+        "الأسبق",
+        "الأسبقة",
+        "الحالي",
+        "الحالية",
+        "الجديد",
+        "الجديدة",
+        "الدائم",
+        "الدائمة",
+    )
+)
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
 
@@ -871,8 +1091,18 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             if all(i + k < len(toks) and toks[i + k].norm == words[k] for k in range(1, n)):
                 code, kind = aliases[words]
                 start = tok.start + (1 if pre else 0)
-                added.append(ActorMention(i, i + n, start, toks[i + n - 1].end, code, kind,
-                                          pre if pre in "بلك" and pre else "", pre in ("و", "ف")))
+                added.append(
+                    ActorMention(
+                        i,
+                        i + n,
+                        start,
+                        toks[i + n - 1].end,
+                        code,
+                        kind,
+                        pre if pre in "بلك" and pre else "",
+                        pre in ("و", "ف"),
+                    )
+                )
                 covered.update(range(i, i + n))
                 break
     if not added:
@@ -917,7 +1147,8 @@ def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
                 # ترامب'); two bare NPs of one country are subject and object ('طالبت حماس
                 # حكومة الوفاق الفلسطينية', 'مثّل المملكة وزير الخارجية')
                 name_apposition = bool(gap) or (
-                    m.kind == "person" and p.kind in ("title", "institution", "demonym"))
+                    m.kind == "person" and p.kind in ("title", "institution", "demonym")
+                )
                 if p.code and m.code and p.code[:3] == m.code[:3] and p.key == m.key and name_apposition:
                     # keep the more specific code (with a role)
                     p.code = p.code if len(p.code) >= len(m.code) else m.code

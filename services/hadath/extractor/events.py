@@ -28,17 +28,49 @@ _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
 _TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
 # 'هددت فرنسا في الأيام الأخيرة دمشق': the end of a time adverbial, not a construct head
-_TEMPORAL_ADJ = frozenset({"الاخيره", "الاخير", "الاخيرين", "الماضيين", "الجاري", "الحالي", "الفائت",
-                           "الفائته"})
+_TEMPORAL_ADJ = frozenset(
+    {"الاخيره", "الاخير", "الاخيرين", "الماضيين", "الجاري", "الحالي", "الفائت", "الفائته"}
+)
 _PASSIVE_AUX = frozenset({"تم", "تمت", "يتم", "سيتم", "جري", "جرت", "يجري", "سيجري"})
 _COMPANIONS = frozenset({"برئاسه", "بحضور", "بمشاركه", "وبحضور", "وبمشاركه", "وبرئاسه"})
 # verbs/participles that conclude an agreement: 'الاتفاق الذي وقعته طهران مع …'
-_CONCLUDE_STEMS = ("وقع", "توصل", "ابرم", "اقر", "وقعت", "توصلت", "ابرمت", "اقرت", "وقعه", "وقعا", "وقعوا",
-                   "توصلا", "توصلوا", "ابرمه", "اقره")
+_CONCLUDE_STEMS = (
+    "وقع",
+    "توصل",
+    "ابرم",
+    "اقر",
+    "وقعت",
+    "توصلت",
+    "ابرمت",
+    "اقرت",
+    "وقعه",
+    "وقعا",
+    "وقعوا",
+    "توصلا",
+    "توصلوا",
+    "ابرمه",
+    "اقره",
+)
 _CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
 _ADDRESSED = frozenset({"PROPOSE", "DEMAND", "ACCUSE", "THREATEN", "CONDEMN"})
-_CLAIM_WORDS = frozenset({"بادعاء", "ادعاء", "ادعاءات", "بادعاءات", "زعم", "مزاعم", "بمزاعم", "يزعم", "تزعم",
-                          "زاعما", "زاعمه", "زعمت", "زعموا", "يزعمون"})
+_CLAIM_WORDS = frozenset(
+    {
+        "بادعاء",
+        "ادعاء",
+        "ادعاءات",
+        "بادعاءات",
+        "زعم",
+        "مزاعم",
+        "بمزاعم",
+        "يزعم",
+        "تزعم",
+        "زاعما",
+        "زاعمه",
+        "زعمت",
+        "زعموا",
+        "يزعمون",
+    }
+)
 _STEP_NOUNS = frozenset({"خطوه", "اجراء", "قرار", "تحرك", "خطوات", "اجراءات"})
 _CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
@@ -161,16 +193,23 @@ class SentenceView:
             prev = a.tok_start - 1
             coord = False
             np_start: int | None = None
-            if (prep is None and prev - 1 >= lo and _word(toks[prev].norm) == "باسم"
-                    and _word(toks[prev - 1].norm) in _SPOKESMEN):
+            if (
+                prep is None
+                and prev - 1 >= lo
+                and _word(toks[prev].norm) == "باسم"
+                and _word(toks[prev - 1].norm) in _SPOKESMEN
+            ):
                 # 'المتحدثة باسم البيت الأبيض': the spokeswoman speaks for the White House
                 np_start = self._np_head(prev - 1, lo, head)
             elif prev - 1 >= lo and toks[prev].norm == "من" and _word(toks[prev - 1].norm) in ("كلا", "كل"):
                 # 'دعا X كلا من تركيا والسعودية': 'both Turkey and Saudi Arabia' is a bare NP
                 prep = None
                 np_start = prev - 1
-            elif ((prep == "ل" or toks[a.tok_start].norm.startswith("لل")) and prev >= lo
-                  and _word(toks[prev].norm) in _AFFILIATION):
+            elif (
+                (prep == "ل" or toks[a.tok_start].norm.startswith("لل"))
+                and prev >= lo
+                and _word(toks[prev].norm) in _AFFILIATION
+            ):
                 # 'مكتب حقوق الإنسان التابع للأمم المتحدة': the office is the UN's
                 prep = None
                 np_start = self._np_head(prev, lo, head)
@@ -186,13 +225,23 @@ class SentenceView:
                 out[-1].tok_end = a.tok_end
                 out[-1].links.append("و" if (a.conj or "و" in between or not between) else ",")
                 continue
-            if (prep is None and np_start is None and prev >= lo and prev != head
-                    and not self._transparent(prev)):
+            if (
+                prep is None
+                and np_start is None
+                and prev >= lo
+                and prev != head
+                and not self._transparent(prev)
+            ):
                 if a.kind == "demonym":
                     prep = self._np_prep(a, lo, head)
                     np_start = self._np_head(prev, lo, head)
-                elif not (prev == head + 1 and not toks[prev].is_punct and not self.is_kind(prev, "PREP")
-                          and not self.is_kind(prev, "LOC") and not _has_prep(toks[prev].norm)):
+                elif not (
+                    prev == head + 1
+                    and not toks[prev].is_punct
+                    and not self.is_kind(prev, "PREP")
+                    and not self.is_kind(prev, "LOC")
+                    and not _has_prep(toks[prev].norm)
+                ):
                     prep = "gen"
                     if a.kind == "person":
                         # a name in apposition to a title NP: 'مع رئيس مكتبها السياسي خالد مشعل'
@@ -213,17 +262,28 @@ class SentenceView:
         w = tok.norm
         if any(sp.enclitic and not sp.conj and sp.stem in _PREP_STEMS for sp in splits(w)) and len(w) <= 5:
             return True  # a resumptive pronoun PP: 'طالبت به موسكو'
-        return (tok.is_punct or self.is_kind(j, "SKIP") or w in ("و", "ان", "أن") or w in _TEMPORAL_ADJ
-                or j in self.actor_end or w.isdigit()
-                or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w)))
+        return (
+            tok.is_punct
+            or self.is_kind(j, "SKIP")
+            or w in ("و", "ان", "أن")
+            or w in _TEMPORAL_ADJ
+            or j in self.actor_end
+            or w.isdigit()
+            or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w))
+        )
 
     def _np_head(self, j: int, lo: int, head: int) -> int:
         """First word of the noun phrase ending at token ``j`` ('رجل الدين الشيعي [العراقي]')."""
         k = j
         while k - 1 >= lo and k - 1 != head and k - j > -4:
             tok = self.doc.tokens[k - 1]
-            if (tok.is_punct or k - 1 in self.actor_end or self.is_kind(k - 1, "PREP")
-                    or self.is_kind(k - 1, "LOC") or self._transparent(k - 1)):
+            if (
+                tok.is_punct
+                or k - 1 in self.actor_end
+                or self.is_kind(k - 1, "PREP")
+                or self.is_kind(k - 1, "LOC")
+                or self._transparent(k - 1)
+            ):
                 break
             k -= 1
         return k
@@ -305,8 +365,9 @@ class SentenceView:
         actor group inside that NP, None for an NP without actor, False if the word before
         the verb is not a noun (VSO or sentence-initial verb)."""
         j = t.tok - 1
-        while j >= self.start and (self.is_kind(j, "NEG") or self.is_kind(j, "FUT")
-                                   or self.norm(j) in ("قد", "لقد")):
+        while j >= self.start and (
+            self.is_kind(j, "NEG") or self.is_kind(j, "FUT") or self.norm(j) in ("قد", "لقد")
+        ):
             j -= 1
         if j < self.start or not self._content(j):
             return False
@@ -376,8 +437,13 @@ class SentenceView:
         while j >= self.start and j not in self.actor_end:
             if gap >= max_gap:
                 return None
-            if not (self.is_kind(j, "NEG") or self.is_kind(j, "NEGPASS") or self.is_kind(j, "FUT")
-                    or self.is_kind(j, "SKIP") or self.norm(j) in ("قد", "لقد")):
+            if not (
+                self.is_kind(j, "NEG")
+                or self.is_kind(j, "NEGPASS")
+                or self.is_kind(j, "FUT")
+                or self.is_kind(j, "SKIP")
+                or self.norm(j) in ("قد", "لقد")
+            ):
                 return None
             j -= 1
             gap += 1
@@ -385,8 +451,9 @@ class SentenceView:
             return None
         a = self.actor_end[j]
         p = self.prep_before(a)
-        adj_of_noun = a.kind == "demonym" and a.tok_start - 1 >= self.start and not self._transparent(
-            a.tok_start - 1)
+        adj_of_noun = (
+            a.kind == "demonym" and a.tok_start - 1 >= self.start and not self._transparent(a.tok_start - 1)
+        )
         if p is None and adj_of_noun and self._np_prep(a, self.start, -1) is not None:
             return None  # 'وفي الملف الفلسطيني، قال': the adjective of a PP
         if p is not None:
@@ -432,8 +499,12 @@ def _mode(sv: SentenceView, t: TriggerMention) -> tuple[str, bool]:
         if sv.is_kind(j, "FUT"):
             return "planned", True
         fw = _word(w)
-        if (not t.is_verb and fw[:2] in ("سي", "ست", "سن") and len(fw) >= 4
-                and fw[1:] in sv.c.get("LIGHT", ())):
+        if (
+            not t.is_verb
+            and fw[:2] in ("سي", "ست", "سن")
+            and len(fw) >= 4
+            and fw[1:] in sv.c.get("LIGHT", ())
+        ):
             return "planned", True  # 'سيعقد X مع Y مناقشات', 'ستجري محادثات': the support verb's future
         if j > sv.start and f"{_word(sv.norm(j - 1))} {w}" in sv.c.get("FUT", ()):
             return "planned", True
@@ -498,8 +569,14 @@ def _is_purpose(sv: SentenceView, t: TriggerMention) -> bool:
     if sp.prep == "ل" and (t.is_verb or t.entry.type in ("MEET", "AGREE")):
         j = t.tok - 1
         # 'البيان الختامي للقمة': a genitive after a definite noun, not a purpose
-        return not (not t.is_verb and sp.article and j >= sv.start and sv.norm(j).startswith("ال")
-                    and not head_readings(sv.norm(j)) and j not in sv.actor_end)
+        return not (
+            not t.is_verb
+            and sp.article
+            and j >= sv.start
+            and sv.norm(j).startswith("ال")
+            and not head_readings(sv.norm(j))
+            and j not in sv.actor_end
+        )
     j = t.tok - 1
     return j >= sv.start and sv.is_kind(j, "PURPOSE")
 
@@ -576,8 +653,12 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         says.sort(key=lambda x: x[0])
         for i in light:  # support verbs: 'وكرر الرئيس الأميركي … نافيا'
             g = _subject_of(sv, _pseudo_trigger(doc, i), verbs)
-            if (g is not None and g.tok_end <= i and sv.norm(i) not in sv.c.get("LIGHT", ())
-                    and g.tok_start - 1 not in verbs):
+            if (
+                g is not None
+                and g.tok_end <= i
+                and sv.norm(i) not in sv.c.get("LIGHT", ())
+                and g.tok_start - 1 not in verbs
+            ):
                 continue  # 'اجتمع مع X اليوم ووجه له': X is the object of the previous verb
             if g is not None and g.coded:
                 subj_at[i] = g.coded
@@ -619,9 +700,12 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         for c in sent_cands:
             if c.symmetric:
                 continue
-            light_pp = (not c.trig.is_verb and c.trig.tok - 2 >= sv.start
-                        and sv.is_kind(c.trig.tok - 2, "LIGHT")
-                        and _word(sv.norm(c.trig.tok - 1)) in _PRONOUN_PPS)
+            light_pp = (
+                not c.trig.is_verb
+                and c.trig.tok - 2 >= sv.start
+                and sv.is_kind(c.trig.tok - 2, "LIGHT")
+                and _word(sv.norm(c.trig.tok - 1)) in _PRONOUN_PPS
+            )
             if c.target and not light_pp:
                 continue  # ('ووجه له الدعوة لزيارة موسكو': the pronoun is the addressee, Moscow the venue)
             pron = _object_pronoun(sv, c.trig)
@@ -635,9 +719,15 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                     c.target = [ante]
         # 'رفضت X …، في خطوة أدانتها Y': the step is X's act, so Y's evaluation targets X
         for c in sent_cands:
-            if (c.target or c.symmetric or c.type not in _EVALUATIVE or not c.trig.is_verb
-                    or c.trig.split.enclitic not in ("ها", "ه") or c.trig.tok - 1 < sv.start
-                    or _word(sv.norm(c.trig.tok - 1)) not in _STEP_NOUNS):
+            if (
+                c.target
+                or c.symmetric
+                or c.type not in _EVALUATIVE
+                or not c.trig.is_verb
+                or c.trig.split.enclitic not in ("ها", "ه")
+                or c.trig.tok - 1 < sv.start
+                or _word(sv.norm(c.trig.tok - 1)) not in _STEP_NOUNS
+            ):
                 continue
             before = [o for o in sent_cands if o.trig.tok < c.trig.tok - 1 and o is not c]
             src_keys = {a.key for a in c.source if a.key}
@@ -660,9 +750,16 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             if c.type != "THREATEN":
                 continue
             for o in sent_cands:
-                if (o.type == "ATTACK" and not o.trig.is_verb and 0 <= o.trig.tok - c.trig.tok_end <= 8
-                        and (o.trig.split.prep == "ب" or _has_prep(sv.norm(o.trig.tok))
-                             or (o.trig.tok - 1 > c.trig.tok and sv.norm(o.trig.tok - 1)[:1] == "ب"))):
+                if (
+                    o.type == "ATTACK"
+                    and not o.trig.is_verb
+                    and 0 <= o.trig.tok - c.trig.tok_end <= 8
+                    and (
+                        o.trig.split.prep == "ب"
+                        or _has_prep(sv.norm(o.trig.tok))
+                        or (o.trig.tok - 1 > c.trig.tok and sv.norm(o.trig.tok - 1)[:1] == "ب")
+                    )
+                ):
                     o.standalone = False
         # the content of a claim ('بادعاء أن المملكة طلبت …', 'مزاعم بأن X هاجم'): not an event
         for k in range(sv.start, sv.end - 1):
@@ -680,15 +777,24 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                     continue
                 if other.type != "DENY" or not other.trig.tok < cand.trig.tok:
                     continue
-                lim = next((k for k in range(other.trig.tok_end, sv.end) if sv.is_kind(k, "CLAUSE")
-                            or (sv.norm(k) in _COMMA and k + 1 in verbs)
-                            or (k in verbs and sv.norm(k)[:1] in "وف")), sv.end)
+                lim = next(
+                    (
+                        k
+                        for k in range(other.trig.tok_end, sv.end)
+                        if sv.is_kind(k, "CLAUSE")
+                        or (sv.norm(k) in _COMMA and k + 1 in verbs)
+                        or (k in verbs and sv.norm(k)[:1] in "وف")
+                    ),
+                    sv.end,
+                )
                 if cand.trig.tok < lim:
                     cand.standalone = False
         for i, _sp in says:
             if sv.is_kind(i, "OPINION"):
-                scope_end = next((k for k in range(i + 1, sv.end)
-                                  if sv.is_kind(k, "CLAUSE") or sv.is_kind(k, "SAY")), sv.end)
+                scope_end = next(
+                    (k for k in range(i + 1, sv.end) if sv.is_kind(k, "CLAUSE") or sv.is_kind(k, "SAY")),
+                    sv.end,
+                )
                 for cand in out:
                     if cand.sent == sent.i and i < cand.trig.tok < scope_end and not cand.trig.is_verb:
                         cand.standalone = False
@@ -697,16 +803,48 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
 
 
 # 'وهو ما نفته', 'هذا ما أكده', 'على ما …': ما is a relative pronoun there, not a negator
-_MA_HEADS = frozenset({"هو", "هي", "هذا", "هذه", "ذلك", "تلك", "وهو", "وهي", "وهذا", "وذلك", "وهذه",
-                       "على", "علي", "حسب", "بحسب", "وفق", "الي", "إلى", "كل", "بعد", "عكس",
-                       "غالبا", "كثيرا", "نادرا", "قليلا", "عاده", "مثل", "اول"})  # 'كثيرا ما اتهمت': often
+_MA_HEADS = frozenset(
+    {
+        "هو",
+        "هي",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "وهو",
+        "وهي",
+        "وهذا",
+        "وذلك",
+        "وهذه",
+        "على",
+        "علي",
+        "حسب",
+        "بحسب",
+        "وفق",
+        "الي",
+        "إلى",
+        "كل",
+        "بعد",
+        "عكس",
+        "غالبا",
+        "كثيرا",
+        "نادرا",
+        "قليلا",
+        "عاده",
+        "مثل",
+        "اول",
+    }
+)  # 'كثيرا ما اتهمت': often
 _MA_FUSED = frozenset({"مما", "بما", "كما", "عما", "فيما", "لما"})
 
 
 def _relative_ma(sv: SentenceView, j: int) -> bool:
     """Token j is a relative ما ('وهو ما نفته موسكو'), not the negator."""
-    return (_word(sv.norm(j)) == "ما" and j - 1 >= sv.start
-            and (sv.norm(j - 1) in _MA_HEADS or _word(sv.norm(j - 1)) in _MA_HEADS))
+    return (
+        _word(sv.norm(j)) == "ما"
+        and j - 1 >= sv.start
+        and (sv.norm(j - 1) in _MA_HEADS or _word(sv.norm(j - 1)) in _MA_HEADS)
+    )
 
 
 _IYYA = {"اياه": "ه", "اياها": "ها", "اياهم": "هم", "اياهما": "هما"}
@@ -723,14 +861,21 @@ def _object_pronoun(sv: SentenceView, t: TriggerMention) -> str | None:
     k = t.tok_end
     if k < sv.end and _word(sv.norm(k)) in _IYYA:
         return _IYYA[_word(sv.norm(k))]
-    if (not t.is_verb and t.tok - 2 >= sv.start and sv.is_kind(t.tok - 2, "LIGHT")
-            and _word(sv.norm(t.tok - 1)) in _PRONOUN_PPS):
+    if (
+        not t.is_verb
+        and t.tok - 2 >= sv.start
+        and sv.is_kind(t.tok - 2, "LIGHT")
+        and _word(sv.norm(t.tok - 1)) in _PRONOUN_PPS
+    ):
         return _PRONOUN_PPS[_word(sv.norm(t.tok - 1))]  # 'ووجه له الدعوة'
     if not t.is_verb or t.split.enclitic not in _OBJ_PRONOUNS or t.entry.type == "REJECT":
         return None  # (what is rejected is a plan or a proposal; 'ورفضه' is mostly the masdar)
     j = t.tok - 1
-    while j >= sv.start and not _relative_ma(sv, j) and (
-            sv.is_kind(j, "NEG") or sv.is_kind(j, "FUT") or sv.norm(j) in ("قد", "لقد")):
+    while (
+        j >= sv.start
+        and not _relative_ma(sv, j)
+        and (sv.is_kind(j, "NEG") or sv.is_kind(j, "FUT") or sv.norm(j) in ("قد", "لقد"))
+    ):
         j -= 1
     if j < sv.start or t.split.conj:
         return t.split.enclitic
@@ -758,8 +903,9 @@ def _masc_party(sv: SentenceView, a: ActorMention) -> bool | None:
     return None
 
 
-def _antecedent(sv: SentenceView, c: Candidate, pron: str,
-                prev_actors: list[ActorMention]) -> ActorMention | None:
+def _antecedent(
+    sv: SentenceView, c: Candidate, pron: str, prev_actors: list[ActorMention]
+) -> ActorMention | None:
     """The nearest earlier coded party in the sentence (else the last one of the
     previous sentence) that is not the event's source and agrees with the pronoun:
     'ه' a masculine party, 'ها' a feminine one (a country, an institution in ة),
@@ -795,8 +941,11 @@ def _claim_author(sv: SentenceView, c: Candidate, all_cands: list[Candidate]) ->
     deniers = {a.key for a in c.source if a.key}
     if not deniers:
         return []
-    earlier = [o for o in all_cands if o is not c and o.sent in (c.sent, c.sent - 1)
-               and (o.sent, o.trig.tok) < (c.sent, c.trig.tok)]
+    earlier = [
+        o
+        for o in all_cands
+        if o is not c and o.sent in (c.sent, c.sent - 1) and (o.sent, o.trig.tok) < (c.sent, c.trig.tok)
+    ]
     for o in reversed(earlier):
         adjacent = o.sent == c.sent and c.trig.tok - o.trig.tok_end <= 2
         if o.type == "ACCUSE" and (adjacent or deniers & {a.key for a in o.target if a.key}):
@@ -811,8 +960,11 @@ def _claim_author(sv: SentenceView, c: Candidate, all_cands: list[Candidate]) ->
         if g.prep == "gen":
             # 'عاد نظام الأسد': the genitive of a bare head noun, not of a PP ('في شرق أوكرانيا')
             k = g.tok_start - 2
-            if g.tok_start - 1 < sv.start or _has_prep(sv.norm(g.tok_start - 1)) or (
-                    k >= sv.start and (sv.is_kind(k, "PREP") or sv.is_kind(k, "LOC"))):
+            if (
+                g.tok_start - 1 < sv.start
+                or _has_prep(sv.norm(g.tok_start - 1))
+                or (k >= sv.start and (sv.is_kind(k, "PREP") or sv.is_kind(k, "LOC")))
+            ):
                 continue
         elif g.prep is not None:
             continue
@@ -823,8 +975,9 @@ def _claim_author(sv: SentenceView, c: Candidate, all_cands: list[Candidate]) ->
 _DEONTIC_OPENERS = frozenset({"ان", "إن", "يجب", "ينبغي", "لابد", '"', "«", ":", "،", ","})
 
 
-def _deontic(sv: SentenceView, k: int, says: list[tuple[int, ActorMention | None]],
-             last_speaker: ActorMention | None) -> Candidate | None:
+def _deontic(
+    sv: SentenceView, k: int, says: list[tuple[int, ActorMention | None]], last_speaker: ActorMention | None
+) -> Candidate | None:
     """'وتابع الوزير أن على قطر التوقف عن …', 'يجب على إيران أن …' -> DEMAND speaker -> X."""
     from hadath.extractor.lexicon import Form, TriggerEntry
     from hadath.extractor.morph import Split
@@ -843,13 +996,42 @@ def _deontic(sv: SentenceView, k: int, says: list[tuple[int, ActorMention | None
     if speaker is None or speaker.key == a.key:
         return None
     doc = sv.doc
-    entry = TriggerEntry("على … أن", "N", "DEMAND", "100", "REQUEST", -5.0, ("obj",), (), False, False, False,
-                         False, (), "deontic: X must")
+    entry = TriggerEntry(
+        "على … أن",
+        "N",
+        "DEMAND",
+        "100",
+        "REQUEST",
+        -5.0,
+        ("obj",),
+        (),
+        False,
+        False,
+        False,
+        False,
+        (),
+        "deontic: X must",
+    )
     tok = doc.tokens[k]
-    trig = TriggerMention(k, a.tok_end, tok.start, doc.tokens[a.tok_end - 1].end, tok.end,
-                          Form(entry, None, None), Split("", "", False, False, tok.norm, ""))
-    return Candidate(trig, "DEMAND", "asserted", False, source=[speaker], target=[a], attributed=speaker,
-                     explicit_source=False)
+    trig = TriggerMention(
+        k,
+        a.tok_end,
+        tok.start,
+        doc.tokens[a.tok_end - 1].end,
+        tok.end,
+        Form(entry, None, None),
+        Split("", "", False, False, tok.norm, ""),
+    )
+    return Candidate(
+        trig,
+        "DEMAND",
+        "asserted",
+        False,
+        source=[speaker],
+        target=[a],
+        attributed=speaker,
+        explicit_source=False,
+    )
 
 
 def _colon_speakers(sv: SentenceView) -> list[tuple[int, list[ActorMention]]]:
@@ -899,8 +1081,12 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
             k += 1
             break
         w = sv.norm(k)
-        if k > t.tok_end + 2 or sv.is_kind(k, "PREP") or sv.is_kind(k, "LOC") or (
-                w[:1] in "بلك" and not _has_prep(w)):
+        if (
+            k > t.tok_end + 2
+            or sv.is_kind(k, "PREP")
+            or sv.is_kind(k, "LOC")
+            or (w[:1] in "بلك" and not _has_prep(w))
+        ):
             return None, None  # ('الهجمات على تحقيق مولر الذي …': the clause is the PP's)
         k += 1
     if k >= sv.end or k in sv.actor_at or sv.doc.tokens[k].is_punct:
@@ -915,15 +1101,25 @@ def _agent_clause(sv: SentenceView, t: TriggerMention) -> tuple[Group | None, Gr
     g0 = groups[0]
     # 'الهجوم الذي شنه تنظيم داعش': up to two head nouns before the named agent
     lead = range(k, g0.tok_start)
-    if (g0.tok_start - k > 2 or (g0.prep is not None and not (g0.prep == "gen" and lead))
-            or any(sv.doc.tokens[i].is_punct or sv.is_kind(i, "PREP") or sv.is_kind(i, "LOC")
-                   or _has_prep(sv.norm(i)) or sv.norm(i)[:1] in "بلك" for i in lead)):
+    if (
+        g0.tok_start - k > 2
+        or (g0.prep is not None and not (g0.prep == "gen" and lead))
+        or any(
+            sv.doc.tokens[i].is_punct
+            or sv.is_kind(i, "PREP")
+            or sv.is_kind(i, "LOC")
+            or _has_prep(sv.norm(i))
+            or sv.norm(i)[:1] in "بلك"
+            for i in lead
+        )
+    ):
         return None, None
     if sv.is_kind(verb, "UNDERGO"):
         return None, g0  # 'الهجمات التي تعرضت لها السعودية': the one subjected to it is the target
     agent = g0
-    tgt = next((g for g in groups[1:] if g.prep in ("ل", "علي", "ضد") and g.tok_start - agent.tok_end <= 3),
-               None)
+    tgt = next(
+        (g for g in groups[1:] if g.prep in ("ل", "علي", "ضد") and g.tok_start - agent.tok_end <= 3), None
+    )
     return agent, tgt
 
 
@@ -936,11 +1132,17 @@ def _conclusion_clause(sv: SentenceView, t: TriggerMention) -> list[ActorMention
     # adjectives ('الاتفاق النووي الإيراني') or, after an indefinite noun, its genitive
     # ('باتفاق وقف إطلاق النار الذي أقره …')
     span = 2 if t.split.article else 3
-    while (k < min(sv.end, t.tok_end + span) and sv.norm(k) not in _RELATIVES
-           and sv.norm(k) not in _CONCLUDE_PTCP
-           and k not in sv.actor_at and not sv.doc.tokens[k].is_punct and not sv.is_kind(k, "PREP")
-           and not sv.is_kind(k, "LOC") and not _has_prep(sv.norm(k))
-           and (sv.norm(k).startswith("ال") or not t.split.article)):
+    while (
+        k < min(sv.end, t.tok_end + span)
+        and sv.norm(k) not in _RELATIVES
+        and sv.norm(k) not in _CONCLUDE_PTCP
+        and k not in sv.actor_at
+        and not sv.doc.tokens[k].is_punct
+        and not sv.is_kind(k, "PREP")
+        and not sv.is_kind(k, "LOC")
+        and not _has_prep(sv.norm(k))
+        and (sv.norm(k).startswith("ال") or not t.split.article)
+    ):
         k += 1
     if k >= sv.end:
         return None
@@ -953,8 +1155,9 @@ def _conclusion_clause(sv: SentenceView, t: TriggerMention) -> list[ActorMention
     else:
         return None
     hi = verb + 1
-    while hi < min(sv.end, verb + 12) and not (sv.norm(hi) in _COMMA or sv.is_kind(hi, "STOP")
-                                               or sv.is_kind(hi, "SAY")):
+    while hi < min(sv.end, verb + 12) and not (
+        sv.norm(hi) in _COMMA or sv.is_kind(hi, "STOP") or sv.is_kind(hi, "SAY")
+    ):
         hi += 1  # the clause ends at a comma or a new clause ('…، والذي أكدت روسيا')
     parts: list[ActorMention] = []
     for g in sv.groups(verb + 1, hi, verb):
@@ -967,8 +1170,12 @@ def _conclusion_clause(sv: SentenceView, t: TriggerMention) -> list[ActorMention
     return parts
 
 
-def _meeting_clause(sv: SentenceView, t: TriggerMention, says: list[tuple[int, ActorMention | None]],
-                    last_speaker: ActorMention | None) -> list[ActorMention]:
+def _meeting_clause(
+    sv: SentenceView,
+    t: TriggerMention,
+    says: list[tuple[int, ActorMention | None]],
+    last_speaker: ActorMention | None,
+) -> list[ActorMention]:
     """'القمة التي عقدت بين روسيا وإيران وتركيا', 'اللقاء الذي جمعه بنظيريه التركي
     والإيراني': the parties of a meeting named in the relative clause after it."""
     k = t.tok_end
@@ -989,10 +1196,33 @@ def _meeting_clause(sv: SentenceView, t: TriggerMention, says: list[tuple[int, A
 
 
 # country names that are grammatically masculine (a masculine verb may agree with them)
-_MASC_COUNTRIES = frozenset({
-    "IRQ", "JOR", "LBN", "YEM", "SDN", "MAR", "BHR", "KWT", "PAK", "AFG", "IND", "JPN",
-    "BRA", "VNM", "SEN", "CAN", "PRT", "DNK", "NLD", "LUX", "MEX", "CHL", "PER",
-})
+_MASC_COUNTRIES = frozenset(
+    {
+        "IRQ",
+        "JOR",
+        "LBN",
+        "YEM",
+        "SDN",
+        "MAR",
+        "BHR",
+        "KWT",
+        "PAK",
+        "AFG",
+        "IND",
+        "JPN",
+        "BRA",
+        "VNM",
+        "SEN",
+        "CAN",
+        "PRT",
+        "DNK",
+        "NLD",
+        "LUX",
+        "MEX",
+        "CHL",
+        "PER",
+    }
+)
 
 
 def _feminine(sv: SentenceView, g: Group) -> bool:
@@ -1061,8 +1291,11 @@ def _light_verb_subject(sv: SentenceView, t: TriggerMention, verbs: set[int]) ->
         fake = _pseudo_trigger(sv.doc, k)
         if fake is not None:
             left = sv.left_subject(fake)
-            if (left is not None and sv.norm(k) not in sv.c.get("LIGHT", ())
-                    and left.tok_start - 1 not in verbs):
+            if (
+                left is not None
+                and sv.norm(k) not in sv.c.get("LIGHT", ())
+                and left.tok_start - 1 not in verbs
+            ):
                 left = None  # a و-verb after the object of the previous verb (pro-drop)
             if left is not None:
                 return left
@@ -1174,9 +1407,16 @@ def _attach(
                     obj = gen
             elif gen is not None:
                 obj = gen
-        elif (gen is not None and not symmetric and not e.participle and len(bare) > 1 and bare[0] is gen
-              and gen.tok_start == t.tok + 1 and 0 <= bare[1].tok_start - gen.tok_end <= 1
-              and not any(a.kind == "demonym" for a in gen.actors)):
+        elif (
+            gen is not None
+            and not symmetric
+            and not e.participle
+            and len(bare) > 1
+            and bare[0] is gen
+            and gen.tok_start == t.tok + 1
+            and 0 <= bare[1].tok_start - gen.tok_end <= 1
+            and not any(a.kind == "demonym" for a in gen.actors)
+        ):
             # a masdar with its agent and object: 'مطالبة الاتحاد الأوروبي الحكومة الإسرائيلية بوقف'
             subj, obj = gen, bare[1]
         elif gen is not None:
@@ -1184,12 +1424,20 @@ def _attach(
             # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;
             # a participle's following noun phrase is always its object ('نافية استخدام X')
             # ('دعوة رسمية روسية': an indefinite adjective may come first)
-            adjective = (gen.tok_start == t.tok + 1 or (gen.tok_start == t.tok + 2 and not t.split.article
-                                                        and not sv.norm(t.tok + 1).startswith("ال")
-                                                        and not _has_prep(sv.norm(t.tok + 1)))) and all(
-                a.kind == "demonym" for a in gen.actors)
-            if e.participle or (e.slots[:1] == ("obj",) and not symmetric and not adjective) or (
-                    t.split.prep and not symmetric and not adjective):
+            adjective = (
+                gen.tok_start == t.tok + 1
+                or (
+                    gen.tok_start == t.tok + 2
+                    and not t.split.article
+                    and not sv.norm(t.tok + 1).startswith("ال")
+                    and not _has_prep(sv.norm(t.tok + 1))
+                )
+            ) and all(a.kind == "demonym" for a in gen.actors)
+            if (
+                e.participle
+                or (e.slots[:1] == ("obj",) and not symmetric and not adjective)
+                or (t.split.prep and not symmetric and not adjective)
+            ):
                 # a participle's noun phrase is its object ('نافية استخدام X'); so is the
                 # genitive of a masdar complement ('فرصة لانتقاد سيشنز')
                 obj = gen
@@ -1248,8 +1496,13 @@ def _attach(
                     used.add(id(g))
                     filled.add(slot)
                     break
-    if (not target and not symmetric and not t.is_verb and e.type in _ADDRESSED
-            and (isinstance(outer_light, Group) or _after_light(sv, t))):
+    if (
+        not target
+        and not symmetric
+        and not t.is_verb
+        and e.type in _ADDRESSED
+        and (isinstance(outer_light, Group) or _after_light(sv, t))
+    ):
         # 'قدم مقترحا إلى X', 'وجه تحذيرا إلى X': the addressee of the support verb's noun
         for g in groups:
             if id(g) not in used and g.prep in ("الي", "ل") and g.coded and g.tok_start - t.tok_end <= 2:
@@ -1259,8 +1512,11 @@ def _attach(
     if e.type == "ATTACK" and not target:
         for g in groups:
             # 'في سوريا', 'لمواقع عسكرية سورية': the country of the place struck
-            if id(g) not in used and g.prep in ("في", "gen", "علي") and any(
-                    a.kind in ("country", "demonym") for a in g.actors):
+            if (
+                id(g) not in used
+                and g.prep in ("في", "gen", "علي")
+                and any(a.kind in ("country", "demonym") for a in g.actors)
+            ):
                 target.extend(a for a in g.actors if a.kind in ("country", "demonym"))
                 used.add(id(g))
                 break
@@ -1312,14 +1568,26 @@ def _attach(
             fallback = subj_at.get(idx, []) if idx is not None and subj_at.get(idx) else ([sp] if sp else [])
         else:
             prev = [i for i in subj_at if i < t.tok]
-            explicit_np = (t.is_verb and t.tok_end < sv.end and sv.norm(t.tok_end).startswith("ال")
-                           and t.tok_end not in sv.actor_at and not sv._transparent(t.tok_end))
+            explicit_np = (
+                t.is_verb
+                and t.tok_end < sv.end
+                and sv.norm(t.tok_end).startswith("ال")
+                and t.tok_end not in sv.actor_at
+                and not sv._transparent(t.tok_end)
+            )
             if prev and (not t.is_verb or subj is None) and not explicit_np:
                 # ('ونفى المختبر …': a definite noun right after the verb is its own subject)
                 fallback = subj_at[max(prev)]
-            elif (not prev and t.is_verb and subj is None and t.split.conj and t.tok - sv.start <= 2
-                  and last_speaker is not None and t.tok_end < sv.end
-                  and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))):
+            elif (
+                not prev
+                and t.is_verb
+                and subj is None
+                and t.split.conj
+                and t.tok - sv.start <= 2
+                and last_speaker is not None
+                and t.tok_end < sv.end
+                and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))
+            ):
                 fallback = [last_speaker]  # '… «إنه رأي الرئيس». ونفت أن …': the same speaker goes on
         if not fallback and subj is None and not t.is_verb and t.split.prep and obj is not None:
             # a masdar complement ('لا يفوت ترامب فرصة لانتقاد …'): the clause's bare subject
@@ -1334,8 +1602,15 @@ def _attach(
         if fallback and subj is None:
             source = [a for a in fallback if a]
     attributed = _speaker_before(says, t.tok)
-    cand = Candidate(t, etype, mode, strong, symmetric=symmetric, attributed=attributed,
-                     explicit_source=subj is not None and bool(subj.coded))
+    cand = Candidate(
+        t,
+        etype,
+        mode,
+        strong,
+        symmetric=symmetric,
+        attributed=attributed,
+        explicit_source=subj is not None and bool(subj.coded),
+    )
     if symmetric:
         parts = _dedup(source + target)
         cand.source = parts
@@ -1344,19 +1619,32 @@ def _attach(
         uncoded_partner = any(not a.code for a in parts)
         first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
         # a session of an international organisation (مجلس الأمن) is a meeting of its members
-        igo_meeting = (etype == "MEET" and e.cameo in ("040", "046") and len(keys) == 1
-                       and next(iter(keys)).startswith("IGO"))
+        igo_meeting = (
+            etype == "MEET"
+            and e.cameo in ("040", "046")
+            and len(keys) == 1
+            and next(iter(keys)).startswith("IGO")
+        )
         # 'المحادثات مع الولايات المتحدة': talks with a named partner, the other side implicit
         partner_preps = ("مع", "الي", "ل") if e.cameo == "042" else ("مع",)  # a visit: its destination
-        with_partner = (etype == "MEET" and not t.is_verb and not source
-                        and any(g.prep in partner_preps and g.coded for g in groups if id(g) in used))
+        with_partner = (
+            etype == "MEET"
+            and not t.is_verb
+            and not source
+            and any(g.prep in partner_preps and g.coded for g in groups if id(g) in used)
+        )
         # 'تم الاتفاق مع الأردن', 'جرى الاتصال مع X': the passive leaves the other party implicit
-        passive = (not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
-                   and any(g.prep in ("مع", "بين") and g.coded for g in groups if id(g) in used))
+        passive = (
+            not t.is_verb
+            and t.tok > sv.start
+            and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
+            and any(g.prep in ("مع", "بين") and g.coded for g in groups if id(g) in used)
+        )
         # (a concluded agreement with one named party: the other side is often an uncoded
         # group, 'القوى الكبرى')
-        single_ok = bool(keys) and (uncoded_partner or first_person or igo_meeting or with_partner or passive
-                                    or bool(concluded))
+        single_ok = bool(keys) and (
+            uncoded_partner or first_person or igo_meeting or with_partner or passive or bool(concluded)
+        )
         if len(keys) < 2 and ((e.needs_two and not (passive or concluded)) or not single_ok):
             return None
     else:
@@ -1365,14 +1653,23 @@ def _attach(
         # mention in both roles is not
         spans = {(a.start, a.end) for a in cand.source}
         cand.target = [a for a in _dedup(target) if (a.start, a.end) not in spans]
-    if (etype == "ATTACK" and cand.target and all(a.kind in _PEOPLE for a in cand.target)
-            and all(a.kind in _PEOPLE and not (a.code or "").endswith("MIL") for a in cand.source)):
+    if (
+        etype == "ATTACK"
+        and cand.target
+        and all(a.kind in _PEOPLE for a in cand.target)
+        and all(a.kind in _PEOPLE and not (a.code or "").endswith("MIL") for a in cand.source)
+    ):
         # 'هاجم ترامب سيشنز', 'شنت X هجوما على الرئيس التركي': a politician attacking a
         # person is a verbal attack (criticism), not armed force
         cand.type = "CONDEMN"
-    elif (etype == "ATTACK" and t.is_verb and e.lemma == "هاجم" and cand.source
-          and all(a.kind in _PEOPLE and not (a.code or "").endswith(("MIL", "REB")) for a in cand.source)
-          and not (cand.target and all(a.kind in ("country", "capital", "place") for a in cand.target))):
+    elif (
+        etype == "ATTACK"
+        and t.is_verb
+        and e.lemma == "هاجم"
+        and cand.source
+        and all(a.kind in _PEOPLE and not (a.code or "").endswith(("MIL", "REB")) for a in cand.source)
+        and not (cand.target and all(a.kind in ("country", "capital", "place") for a in cand.target))
+    ):
         # 'هاجم لافروف السلطات البريطانية', 'وهاجم الأسد مشاركة قوات …': a politician 'attacks'
         # an authority, a policy or a statement in words ('هاجم ترامب سوريا' stays armed)
         cand.type = "CONDEMN"
@@ -1382,8 +1679,14 @@ def _attach(
         cand.distinct = True  # 'بعد هجوم كيماوي': an earlier, different event
     if not t.is_verb and t.tok > sv.start and sv.is_kind(t.tok - 1, "COPULA"):
         cand.standalone = False  # 'تشكل تهديدا لأمن المنطقة': a predicate, not an event
-    if (e.type == "AGREE" and not t.is_verb and t.split.article and not e.rest and not cand.explicit_source
-            and not concluded):
+    if (
+        e.type == "AGREE"
+        and not t.is_verb
+        and t.split.article
+        and not e.rest
+        and not cand.explicit_source
+        and not concluded
+    ):
         cand.standalone = False  # 'الاتفاق النووي': a reference to an existing agreement
     return cand
 

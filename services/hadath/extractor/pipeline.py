@@ -182,8 +182,9 @@ _LEAD_SENTENCES = 4  # title + the first body sentences: the article's news
 _ANSWERS = {"DENY": ("ACCUSE",), "REJECT": ("PROPOSE", "DEMAND")}
 
 
-def _accuser(clusters: list[Cluster], deny: Cluster, src: list[ActorMention],
-             types: tuple[str, ...] = ("ACCUSE",)) -> list[ActorMention]:
+def _accuser(
+    clusters: list[Cluster], deny: Cluster, src: list[ActorMention], types: tuple[str, ...] = ("ACCUSE",)
+) -> list[ActorMention]:
     """A denial answers the latest earlier accusation against the denier: its target is
     that accusation's author ('وجهت ماي أصابع الاتهام إلى موسكو، التي نفت' -> GBR);
     likewise a rejection answers the latest proposal/demand addressed to the rejecter."""
@@ -222,8 +223,9 @@ def _resolve(m: dates_mod.DateMention, published_at: datetime | None, mode: str)
     return EventDate(text=m.text, value=value, precision=precision)
 
 
-def _cluster_date(doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], published_at: datetime | None,
-                  mode: str) -> EventDate | None:
+def _cluster_date(
+    doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], published_at: datetime | None, mode: str
+) -> EventDate | None:
     """The date expression nearest to any mention of the event, in that mention's
     sentence (day/month precision only: 'عام 2016' dates a context, not an event).
     An event of the article's lead without its own date takes the lead's date."""
@@ -296,8 +298,18 @@ def build(
         struck = _struck_place(doc, head, places) if cl.type == "ATTACK" and not tgt else None
         if struck is not None and struck.place.country:
             # ATTACK target = the country of the place struck when only a place is named
-            tgt = [ActorMention(struck.tok_start, struck.tok_end, struck.start, struck.end,
-                                struck.place.country, "place", "", False)]
+            tgt = [
+                ActorMention(
+                    struck.tok_start,
+                    struck.tok_end,
+                    struck.start,
+                    struck.end,
+                    struck.place.country,
+                    "place",
+                    "",
+                    False,
+                )
+            ]
         if cl.type in _ANSWERS and src and not tgt:
             tgt = _accuser(clusters, cl, src, _ANSWERS[cl.type])
         if not src and not tgt:
@@ -383,8 +395,9 @@ _DATE_NEAR = 40  # characters: a date expression this close after a trigger date
 _DATE_BEFORE = 12  # ... or this close before it
 
 
-def _attach_dates(doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMention],
-                  published_at: datetime | None) -> None:
+def _attach_dates(
+    doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMention], published_at: datetime | None
+) -> None:
     """The resolved date right next to each mention (used to keep apart same-type events)."""
     if not found:
         return
@@ -394,8 +407,11 @@ def _attach_dates(doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMe
             # 'آخر زيارة قام بها لموسكو في 2010': a background event of another year (not
             # when a definite noun intervenes: 'مسؤولية الانقلاب الفاشل عام 2016' dates the coup)
             y = _YEAR_AFTER.match(doc.text, c.trig.end, min(sent.end, c.trig.end + _DATE_NEAR))
-            if y and y.group(2) != f"{published_at.year:04d}" and not any(
-                    w.startswith("ال") for w in y.group(1).split()):
+            if (
+                y
+                and y.group(2) != f"{published_at.year:04d}"
+                and not any(w.startswith("ال") for w in y.group(1).split())
+            ):
                 c.other_year = y.group(2)
         best = None
         for m in found:
@@ -444,8 +460,14 @@ def warm_up() -> None:
     from hadath.extractor.triggers import _morphology
 
     _morphology()
-    extract(Article(id="hadath-warm-up", title=_WARM_UP_TITLE, body=_WARM_UP_BODY,
-                    published_at=datetime(2016, 4, 10, tzinfo=UTC)))
+    extract(
+        Article(
+            id="hadath-warm-up",
+            title=_WARM_UP_TITLE,
+            body=_WARM_UP_BODY,
+            published_at=datetime(2016, 4, 10, tzinfo=UTC),
+        )
+    )
     gc.collect()
     gc.freeze()
 

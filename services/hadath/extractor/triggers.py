@@ -80,7 +80,8 @@ def checked_readings(original: str, word: str) -> tuple[tuple[Form, Split], ...]
     ok = {(fold(a.lemma.split()[0]), a.pos) for a in analyses if a.lemma}
     function_word = any(a.pos == "other" for a in analyses)
     return tuple(
-        r for r in readings
+        r
+        for r in readings
         if (_head(r[0].entry.lemma), "verb" if r[0].entry.pos == "V" else "noun") in ok
         or (function_word and r[0].entry.rest)  # 'على استعداد': a multiword led by a function word
     )
@@ -124,10 +125,32 @@ def _match_rest(tokens: Sequence[Token], i: int, limit: int, rest: tuple[str, ..
     return j
 
 
-_NOMINAL_CONTEXT = frozenset({
-    "بعد", "قبل", "عقب", "اثر", "منذ", "رغم", "حول", "بشان", "عن", "علي", "من", "الي", "في", "مع",
-    "ضد", "خلال", "بسبب", "وسط", "حيال", "تجاه", "عدم", "سيما",
-})
+_NOMINAL_CONTEXT = frozenset(
+    {
+        "بعد",
+        "قبل",
+        "عقب",
+        "اثر",
+        "منذ",
+        "رغم",
+        "حول",
+        "بشان",
+        "عن",
+        "علي",
+        "من",
+        "الي",
+        "في",
+        "مع",
+        "ضد",
+        "خلال",
+        "بسبب",
+        "وسط",
+        "حيال",
+        "تجاه",
+        "عدم",
+        "سيما",
+    }
+)
 
 
 def _strip_conj(w: str) -> str:
