@@ -327,6 +327,14 @@ def test_head_noun_alias_before_a_relative_clause_or_participle() -> None:
     assert ("المجلس", "IGOUNO") in _actors(text)
 
 
+def test_head_noun_alias_before_a_particle_or_time_adverb() -> None:
+    # 'إلى'/'اليوم'/'الخميس' start with alef-lam but are no longer name ('اللجنة الأولمبية')
+    text = "اجتمعت لجنة مبادرة السلام العربية. ودعت اللجنة إلى وقف الاستيطان"
+    assert ("اللجنة", "IGOARL") in _actors(text)
+    text = "أعلنت حركة حماس موقفها. وقالت الحركة الخميس إن"
+    assert ("الحركة", "PSE") in _actors(text)
+
+
 def test_the_three_leaders_are_the_three_named_before() -> None:
     text = (
         "استضاف الرئيس الروسي نظيريه التركي والإيراني في سوتشي. "

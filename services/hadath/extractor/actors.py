@@ -625,6 +625,20 @@ _ALIAS_OK_NEXT = frozenset(
         "ذاتها",
         "نفسه",
         "نفسها",
+        # particles and time adverbs spelled with a leading alef-lam: 'ودعت اللجنة إلى',
+        # 'وقالت الحركة اليوم' (not a longer name)
+        "إلى",
+        "إلا",
+        "اليوم",
+        "الآن",
+        "الأحد",
+        "الاثنين",
+        "الإثنين",
+        "الثلاثاء",
+        "الأربعاء",
+        "الخميس",
+        "الجمعة",
+        "السبت",
     )
 )
 # bare 'الحكومة' is left out: in a round-up article it is the government of the current
