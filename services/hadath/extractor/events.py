@@ -838,6 +838,23 @@ _MA_HEADS = frozenset(
 _MA_FUSED = frozenset({"مما", "بما", "كما", "عما", "فيما", "لما"})
 
 
+_KANA = frozenset(("كان", "وكان", "كانت", "وكانت", "فكان", "فكانت"))
+
+
+def _kana_qad_subject(sv: SentenceView, tok: int) -> list[ActorMention]:
+    """The coded subject of the nearest 'كان X قد …' before token tok in the sentence."""
+    for k in range(tok - 2, sv.start - 1, -1):
+        if sv.norm(k) not in _KANA or k + 1 not in sv.actor_at:
+            continue
+        a = sv.actor_at[k + 1]
+        end = a.tok_end
+        # an apposition/relative phrase may follow the subject ('المجلس المكون من 47 عضوا قد')
+        if a.code and any(sv.norm(j) == "قد" for j in range(end, min(tok, end + 8))):
+            return [a]
+        return []
+    return []
+
+
 def _relative_ma(sv: SentenceView, j: int) -> bool:
     """Token j is a relative ما ('وهو ما نفته موسكو'), not the negator."""
     return (
@@ -1589,6 +1606,10 @@ def _attach(
                 and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))
             ):
                 fallback = [last_speaker]  # '… «إنه رأي الرئيس». ونفت أن …': the same speaker goes on
+            elif not prev and t.is_verb and subj is None and t.split.conj and not explicit_np:
+                # 'وكان المجلس قد أيد … واتهم X': a و-verb shares the subject of the
+                # background clause 'كان X قد VERB' before it (its verb is no trigger)
+                fallback = _kana_qad_subject(sv, t.tok)
         if not fallback and subj is None and not t.is_verb and t.split.prep and obj is not None:
             # a masdar complement ('لا يفوت ترامب فرصة لانتقاد …'): the clause's bare subject
             for k in range(t.tok - 1, max(sv.start, t.tok - 6) - 1, -1):
