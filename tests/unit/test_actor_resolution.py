@@ -335,6 +335,21 @@ def test_head_noun_alias_before_a_particle_or_time_adverb() -> None:
     assert ("الحركة", "PSE") in _actors(text)
 
 
+def test_head_noun_alias_chain_reaches_past_the_sentence_limit() -> None:
+    # each alias mention is near the previous one, so the referent stays the same
+    text = (
+        "اجتمع مجلس حقوق الإنسان. وقال دبلوماسي إن. ثم صوت المجلس. وقالت مصادر إن. "
+        "وذكر آخرون أن. وأضافوا أن. وكان المجلس قد صوت"
+    )
+    assert [s for s, c in _actors(text) if s == "المجلس" and c == "IGOUNO"] == ["المجلس", "المجلس"]
+    # with no mention in between, a far bare head noun stays uncoded
+    text = (
+        "اجتمع مجلس حقوق الإنسان. وقال دبلوماسي إن. وقالت مصادر إن. "
+        "وذكر آخرون أن. وأضافوا أن. وتابعوا أن. وكان المجلس قد صوت"
+    )
+    assert not any(s == "المجلس" and c for s, c in _actors(text))
+
+
 def test_the_three_leaders_are_the_three_named_before() -> None:
     text = (
         "استضاف الرئيس الروسي نظيريه التركي والإيراني في سوتشي. "

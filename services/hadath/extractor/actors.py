@@ -703,12 +703,16 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         prior = [m for m in named[h[1]] if m.tok_end <= i]
         if not prior or len({m.key for m in prior}) != 1:
             continue
-        if tok.sent - toks[prior[-1].tok_start].sent > _ALIAS_SENTENCES:
+        # the referent's latest mention, an alias included: 'المجلس' keeps referring back
+        # through a long article as long as each mention is near the previous one
+        last = max(prior, key=lambda m: m.tok_start)
+        if tok.sent - toks[last.tok_start].sent > _ALIAS_SENTENCES:
             continue
         existing = at.get(i)
         if existing is not None:
             if existing.code is None and existing.tok_end == i + 1:
                 existing.code, existing.kind = prior[-1].code, "alias"
+                named[h[1]].append(existing)
             continue
         if i in covered:
             continue
@@ -717,7 +721,7 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             continue  # 'اللجنة الأولمبية': a different, longer name
         pre = h[0]
         added.append(
-            ActorMention(
+            alias := ActorMention(
                 i,
                 i + 1,
                 tok.start + len(pre),
@@ -728,6 +732,7 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
                 pre[:1] in ("و", "ف"),
             )
         )
+        named[h[1]].append(alias)
     if not added:
         return ms
     return sorted(ms + added, key=lambda m: m.tok_start)
