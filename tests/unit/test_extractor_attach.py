@@ -352,3 +352,11 @@ def test_wa_verb_shares_the_subject_of_a_kana_qad_clause() -> None:
     # without كان … قد no subject is invented
     c = _one("استدعى الرئيس الأردني السفير. واتهم إسرائيل بخرق الاتفاق", "ACCUSE")
     assert "JOR" not in _keys(c.source)
+
+
+def test_collective_western_countries_are_an_uncoded_addressee() -> None:
+    # 'البلدان الغربية' (like 'الدول الغربية') is a party without a code: it fills the
+    # addressee slot that a warning needs, but is never coded
+    c = _one("وحذرت إيران البلدان الغربية من أي تصعيد عسكري", "THREATEN")
+    assert _keys(c.source) == ["IRN"] and _keys(c.target) == []
+    assert c.target and all(a.code is None for a in c.target)
