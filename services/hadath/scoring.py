@@ -48,19 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hadath_schemas import EventType
+
 # Spec §3 order, used for the per-type table; unknown types are appended alphabetically.
-EVENT_TYPES: tuple[str, ...] = (
-    "MEET",
-    "PROPOSE",
-    "ACCUSE",
-    "CONDEMN",
-    "DENY",
-    "DEMAND",
-    "AGREE",
-    "REJECT",
-    "THREATEN",
-    "ATTACK",
-)
+EVENT_TYPES: tuple[str, ...] = tuple(event_type.value for event_type in EventType)
 SYMMETRIC_TYPES: frozenset[str] = frozenset({"MEET", "AGREE"})
 
 Span = tuple[int, int]

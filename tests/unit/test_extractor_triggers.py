@@ -8,6 +8,7 @@ from hadath.extractor.lexicon import imperfect_forms, load_lexicon, noun_forms, 
 from hadath.extractor.morph import splits
 from hadath.extractor.text import fold, make_doc
 from hadath.extractor.triggers import find_triggers, head_readings
+from hadath_schemas import EventType
 
 
 def _types(word: str) -> set[str]:
@@ -19,18 +20,7 @@ def test_lexicon_rows_are_well_formed() -> None:
     assert lex.entries
     for e in lex.entries:
         assert e.pos in ("V", "N")
-        assert e.type in {
-            "MEET",
-            "PROPOSE",
-            "ACCUSE",
-            "CONDEMN",
-            "DENY",
-            "DEMAND",
-            "AGREE",
-            "REJECT",
-            "THREATEN",
-            "ATTACK",
-        }
+        assert e.type in {event_type.value for event_type in EventType}
         assert e.cameo.isdigit() and 3 <= len(e.cameo) <= 4
         assert -10 <= e.goldstein <= 10
 
