@@ -7,7 +7,7 @@ CAMEL_TOOLS_VERSION := 1.6.0
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -53,9 +53,14 @@ schemas: venv  ## regenerate the contract files from the pydantic models (schema
 morphology-db: venv  ## regenerate the camel-tools morphology DB from the trigger lexicon (commit it with triggers.tsv)
 	$(BIN)/python -m hadath.extractor.morphology_build
 
+HOLDOUT_IDS := tests/gold/dev2-holdout.ids
+eval-holdout: venv  ## score the dev2 articles set aside untouched (tests/gold/dev2-holdout.ids): once, at the end of a tuning round
+	$(BIN)/hadath eval --gold $(SHARED)/eval/dev2.gold.jsonl --only-ids $(HOLDOUT_IDS)
+
 eval: venv  ## score the extractor (spec §7) on $(SHARED)/eval/*.gold.jsonl and the held-out labels in tests/gold/
 	@if [ -d $(SHARED)/eval ]; then \
-	  for gold in $(SHARED)/eval/*.gold.jsonl; do echo "== $$gold"; $(BIN)/hadath eval --gold $$gold; done; \
+	  for gold in $(SHARED)/eval/*.gold.jsonl; do echo "== $$gold (dev2: all but the held-out ids)"; \
+	    $(BIN)/hadath eval --gold $$gold $$( [ "$${gold##*/}" = dev2.gold.jsonl ] && echo --exclude-ids $(HOLDOUT_IDS)); done; \
 	else echo "no $(SHARED)/eval folder: no shared gold to score"; fi
 	@if [ -f $(SHARED)/corpus/articles.jsonl ]; then echo "== tests/gold/heldout.labels.jsonl (unseen outlets)"; \
 	  $(BIN)/hadath eval --gold tests/gold/heldout.labels.jsonl --articles $(SHARED)/corpus/articles.jsonl; \

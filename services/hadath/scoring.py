@@ -681,6 +681,28 @@ def attach_articles(gold: list[dict[str, Any]], articles: list[dict[str, Any]]) 
     return joined
 
 
+def read_ids(path: str) -> set[str]:
+    """Article ids, one per line; blank lines and '#' comments ignored."""
+    with open(path, encoding="utf-8") as fh:
+        return {line.strip() for line in fh if line.strip() and not line.startswith("#")}
+
+
+def select_articles(
+    gold: list[dict[str, Any]], only: str | None = None, exclude: str | None = None
+) -> list[dict[str, Any]]:
+    """Keep the gold lines of the listed articles (``only``) or of all the others (``exclude``).
+
+    This is how a held-out part of a shared gold file stays untouched while the rest is tuned on.
+    """
+    if only is None and exclude is None:
+        return gold
+    ids = read_ids(only or exclude or "")
+    keep = [line for line in gold if (line["article"]["id"] in ids) == (only is not None)]
+    if only is not None and len(keep) != len(ids):
+        raise ValueError(f"{only}: {len(ids) - len(keep)} listed ids are not in the gold files")
+    return keep
+
+
 def main(argv: list[str] | None = None) -> int:
     """``hadath eval --gold FILE [FILE …] [--pred FILE] [--errors]``.
 
@@ -699,12 +721,16 @@ def main(argv: list[str] | None = None) -> int:
         "--articles",
         help="articles JSONL to join label-only gold lines ({article_id, events}) with",
     )
+    subset = ap.add_mutually_exclusive_group()
+    subset.add_argument("--only-ids", help="score only the articles whose ids are listed in this file")
+    subset.add_argument("--exclude-ids", help="score all but the articles whose ids are listed in this file")
     ns = ap.parse_args(args_in)
     try:
         gold: list[dict[str, Any]] = []
         for g in ns.gold:
             gold.extend(read_jsonl(g))
         gold = attach_articles(gold, read_jsonl(ns.articles) if ns.articles else [])
+        gold = select_articles(gold, only=ns.only_ids, exclude=ns.exclude_ids)
         preds = read_jsonl(ns.pred) if ns.pred else run_extractor(gold)
     except (OSError, ValueError) as exc:
         print(f"hadath eval: {exc}", file=sys.stderr)

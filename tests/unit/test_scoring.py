@@ -534,3 +534,17 @@ def test_label_only_gold_lines_get_their_article_by_id():
     assert [line["article"]["id"] for line in joined] == ["a1", "a1"]
     with pytest.raises(ValueError, match="no such article"):
         attach_articles([{"article_id": "missing", "events": []}], [article])
+
+
+def test_select_articles_splits_a_gold_file_by_listed_ids(tmp_path):
+    from hadath.scoring import select_articles
+
+    gold = [{"article": {"id": aid}, "events": []} for aid in ("a", "b", "c")]
+    ids = tmp_path / "ids"
+    ids.write_text("# held out\nb\n\n", encoding="utf-8")
+    assert [g["article"]["id"] for g in select_articles(gold, only=str(ids))] == ["b"]
+    assert [g["article"]["id"] for g in select_articles(gold, exclude=str(ids))] == ["a", "c"]
+    assert select_articles(gold) == gold
+    ids.write_text("b\nz\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not in the gold"):
+        select_articles(gold, only=str(ids))
