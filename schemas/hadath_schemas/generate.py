@@ -89,6 +89,10 @@ def _event_example() -> dict[str, Any]:
         "sentence": ARTICLE_EXAMPLE["body"],
         "confidence": 0.8,
         "extractor": "hadath/0.1.0",
+        "published_at": ARTICLE_EXAMPLE["published_at"],
+        "outlet": ARTICLE_EXAMPLE["source"],
+        "url": None,
+        "event_time": ARTICLE_EXAMPLE["published_at"],  # no date expression: the publication time
     }
 
 

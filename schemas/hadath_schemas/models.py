@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """Semantic version of the contract; see schemas/README.md for how it moves."""
 
 MAX_TOKEN_CHARS = 1000
@@ -173,6 +173,15 @@ class Event(BaseModel):
     sentence: str
     confidence: float = Field(ge=0, le=1)
     extractor: str = Field(description="name/version of the extractor that produced the record")
+    # What analysts plot, copied from the article so that consumers need no join (1.1.0)
+    published_at: datetime | None = Field(default=None, description="The article's publication time.")
+    outlet: str | None = Field(default=None, description="The article's outlet (its `source`).")
+    url: str | None = Field(default=None, description="The article's URL.")
+    event_time: datetime | None = Field(
+        default=None,
+        description="When the event happened, for plotting: the start (00:00 UTC) of the resolved "
+        "`date.value` (day or month precision) when there is one, else `published_at`; null when neither.",
+    )
 
 
 class DeadLetter(BaseModel):

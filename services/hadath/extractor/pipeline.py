@@ -271,6 +271,14 @@ def _confidence(cl: Cluster, src: list, tgt: list) -> float:
     return round(min(conf, 0.95), 2)
 
 
+def event_time(date: EventDate | None, published_at: datetime | None) -> datetime | None:
+    """The start (00:00 UTC) of a resolved day or month date, else the publication time."""
+    if date is not None and date.value and date.precision in ("day", "month"):
+        year, month, *day = (int(part) for part in date.value.split("-"))
+        return datetime(year, month, day[0] if day else 1, tzinfo=UTC)
+    return published_at
+
+
 def build(
     doc: Doc,
     article: Article,
@@ -353,6 +361,10 @@ def build(
                 sentence=doc.text[sent.start : sent.end].strip()[:MAX_SENTENCE_CHARS],
                 confidence=_confidence(cl, src, tgt),
                 extractor=EXTRACTOR_VERSION,
+                published_at=article.published_at,
+                outlet=article.source,
+                url=article.url,
+                event_time=event_time(date, article.published_at),
             )
         )
         if len(events) >= MAX_EVENTS:
