@@ -15,31 +15,62 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from hadath.extractor.gazetteer import DATA_DIR, Gazetteer, Match, read_tsv
 from hadath.extractor.text import Doc, fold
 
 ACTORS_TSV = DATA_DIR / "actors.tsv"
 PLACES_TSV = DATA_DIR / "places.tsv"
+ACTOR_WORDS_TSV = DATA_DIR / "actor_words.tsv"
+
+# Word classes the mechanisms look for, one (class, form, value) row each: see the header
+# of data/actor_words.tsv. Loaded once at import like the other tables.
+WORD_CLASSES = (
+    "LOC_PREP",
+    "IN_NAME_OF",
+    "LOCATED_IN",
+    "MEDIA_HEAD",
+    "AGENCY_NOUN",
+    "ORG_ADJ",
+    "ORG_HEAD",
+    "ALIAS_HEAD",
+    "ALIAS_NEXT_OK",
+    "DUAL",
+    "COUNTERPART",
+    "GROUP_NOUN",
+    "NUMERAL",
+    "PLURAL_TITLE",
+    "NOT_NAME",
+    "HONORIFIC",
+    "CONTEXT_ROLE",
+    "CONTEXT_CHOICE",
+)
+
+
+@cache
+def actor_words(path: Path = ACTOR_WORDS_TSV) -> dict[str, dict[str, str]]:
+    """class -> folded form (words joined by one space) -> value, from actor_words.tsv.
+    An unknown class or a row without a value is an error in the data, not skipped."""
+    out: dict[str, dict[str, str]] = {c: {} for c in WORD_CLASSES}
+    for cols in read_tsv(path):
+        if len(cols) < 3 or cols[0] not in out or not cols[1] or not cols[2]:
+            raise ValueError(f"{path.name}: bad row {cols!r}")
+        out[cols[0]][" ".join(fold(cols[1]).split())] = cols[2]
+    return out
+
+
+def _words(cls: str) -> frozenset[str]:
+    return frozenset(actor_words()[cls])
+
+
+_LOC_PREPS = _words("LOC_PREP")
+_LOCATED_IN = _words("LOCATED_IN")
+_IN_NAME_OF = _words("IN_NAME_OF")
+_AGENCY_NOUNS = _words("AGENCY_NOUN")
 
 # the codes the Event schema accepts (hadath_schemas.Actor.code); other rows stay uncoded
 _CODE_RE = re.compile(r"^(IGO|NGO)[A-Z]{2,6}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$")
-_LOC_PREPS = frozenset(
-    {
-        "في",
-        "علي",
-        "ضد",
-        "داخل",
-        "قرب",
-        "شمال",
-        "جنوب",
-        "شرق",
-        "غرب",
-        "الي",
-        "نحو",
-        "باتجاه",
-    }
-)
 _COUNTRYISH = frozenset({"country", "demonym", "capital"})
 _COMMA = frozenset({",", "،"})
 
@@ -204,7 +235,11 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                         nxt.start == m.end
                         or (_construct_gap(toks, m, nxt) and _gap_word(toks[m.end].norm))
                         # 'المعارضة في سوريا': an institution located in a country is its
-                        or (row.kind == "institution" and nxt.start - m.end == 1 and toks[m.end].norm == "في")
+                        or (
+                            row.kind == "institution"
+                            and nxt.start - m.end == 1
+                            and toks[m.end].norm in _LOCATED_IN
+                        )
                     )
                 ):
                     code = _with_role(nxt.payload.code, row.role)
@@ -249,27 +284,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
 
 
 # Outlet nouns: 'جريدة الشاهد اليومية الكويتية', 'صحيفة «الرياض» السعودية', 'قناة روسيا اليوم'.
-_MEDIA_HEADS = frozenset(
-    fold(w)
-    for w in (
-        "صحيفة",
-        "جريدة",
-        "قناة",
-        "مجلة",
-        "وكالة",
-        "تلفزيون",
-        "إذاعة",
-        "الصحيفة",
-        "الجريدة",
-        "القناة",
-        "المجلة",
-        "التلفزيون",
-        "الإذاعة",
-        "صحيفتا",
-        "صحف",
-        "الصحف",
-    )
-)
+_MEDIA_HEADS = _words("MEDIA_HEAD")
 _MEDIA_WINDOW = 5
 _QUOTES = frozenset({'"', "«", "»", "“", "”", "'"})
 
@@ -296,7 +311,7 @@ def _media_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             continue
         sent_end = doc.sentences[tok.sent].tok_end
         nxt = toks[i + 1].norm if i + 1 < sent_end else ""
-        if tok.norm[len(pre) :] in ("وكاله", "الوكاله") and nxt.startswith("ال"):
+        if tok.norm[len(pre) :] in _AGENCY_NOUNS and nxt.startswith("ال"):
             continue  # 'وكالة الاستخبارات الأمريكية' is a state agency, not an outlet
         absorbed: list[int] = []
         closed = False  # the name ends with a demonym / a listed outlet
@@ -358,8 +373,9 @@ def _with_role(code: str, role: str | None) -> str:
 # EU's envoy, 'وزراء الخارجية الخليجيون' the GCC's ministers; alone they are collective
 # ('الدول الأوروبية', 'الأمن الخليجي') and stay uncoded (spec §5).
 _ORG_ADJ: dict[str, str] = {
-    **{fold(a + e): "IGOEU" for a in ("الأوروبي", "أوروبي") for e in ("", "ة", "ون", "ين")},
-    **{fold(a + e): "IGOGCC" for a in ("الخليجي", "خليجي") for e in ("", "ة", "ون", "ين")},
+    form + ending: code
+    for form, code in actor_words()["ORG_ADJ"].items()
+    for ending in ("", "ه", "ون", "ين")  # folded: ة -> ه
 }
 
 
@@ -389,28 +405,7 @@ def _adjective_code(word: str, role: str) -> str | None:
 # Titles that head an organisation and take it with لـ: 'الأمين العام لجامعة الدول العربية',
 # 'المبعوث الخاص للأمم المتحدة'. Not 'الرئيس'/'الوزير': there لـ is the addressee
 # ('قال الرئيس لروسيا اليوم') — they take their country in the genitive or as an adjective.
-_ORG_HEADS = frozenset(
-    fold(w)
-    for w in (
-        "الأمين",
-        "الأمانة",
-        "المبعوث",
-        "المبعوثة",
-        "الممثل",
-        "الممثلة",
-        "المفوض",
-        "المفوضة",
-        "المنسق",
-        "المنسقة",
-        "المدير",
-        "المديرة",
-        "نائب",
-        "مساعد",
-        "الناطق",
-        "المتحدث",
-        "أمين",
-    )
-)
+_ORG_HEADS = _words("ORG_HEAD")
 # the organisation after لـ may be any coded non-state actor, but not a country/capital
 # ('المبعوث الخاص لسوريا' = the envoy TO Syria) and not an outlet
 _LAM_KINDS = frozenset({"igo", "ngo", "group", "institution", "title", "person"})
@@ -451,7 +446,7 @@ def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
         head = fold(doc.text[p.start : toks[p.tok_start].end])
         code: str | None = None
         lam = m.prep == "ل" or _word_after_conj(toks[m.tok_start].norm).startswith("لل")
-        if gap == ["باسم"] and not m.prep:
+        if len(gap) == 1 and gap[0] in _IN_NAME_OF and not m.prep:
             # spokesman of X: X's code; a bare country speaks through its government
             code = _with_role(m.code, "GOV") if m.kind in _COUNTRYISH else m.code
         elif not gap and lam and head in _ORG_HEADS and m.kind in _LAM_KINDS:
@@ -485,22 +480,17 @@ def _country_counts(ms: list[ActorMention]) -> dict[str, int]:
 # Role nouns whose country is the article's context when no adjacent country names it
 # (spec §5: "النظام" in Syrian news -> SYRGOV). form (folded, without clitics) ->
 # (country, the country keys that must be mentioned in the article, dominant?)
+def _context_rule(value: str) -> tuple[str | None, frozenset[str], bool]:
+    """'SYR:SYR:any' -> ('SYR', {'SYR'}, False); '*:-:dominant' -> (None, {}, True)."""
+    country, needs, test = value.split(":")
+    if test not in ("any", "dominant"):
+        raise ValueError(f"{ACTOR_WORDS_TSV.name}: CONTEXT_ROLE test {test!r}")
+    keys = frozenset() if needs == "-" else frozenset(needs.split(","))
+    return (None if country == "*" else country), keys, test == "dominant"
+
+
 _CONTEXT_ROLES: dict[str, tuple[str | None, frozenset[str], bool]] = {
-    fold("النظام"): ("SYR", frozenset({"SYR"}), False),
-    fold("قوات النظام"): ("SYR", frozenset({"SYR"}), False),
-    fold("جيش النظام"): ("SYR", frozenset({"SYR"}), False),
-    # 'the legitimate government' is Yemen-news idiom (Hadi's government); elsewhere it
-    # is any government ('الحكومة الشرعية لدولة …'): only when Yemen is the article's most
-    # mentioned country (strictly)
-    fold("الحكومة الشرعية"): ("YEM", frozenset({"YEM"}), True),
-    # 'government/regular forces': the army of the country the article is about (None =
-    # the strictly most mentioned country), e.g. Syria's in a Ghouta report
-    fold("القوات الحكومية"): (None, frozenset(), True),
-    fold("القوات النظامية"): (None, frozenset(), True),
-    fold("الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
-    fold("قوات الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
-    fold("جيش الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
-    fold("سلطات الاحتلال"): ("ISR", frozenset({"ISR", "PSE"}), False),
+    form: _context_rule(value) for form, value in actor_words()["CONTEXT_ROLE"].items()
 }
 
 
@@ -516,9 +506,7 @@ def _definite_form(word: str) -> str:
 
 # Names shared by two countries' institutions: the one the article mentions more (strictly).
 _CONTEXT_CHOICE: dict[str, tuple[str, ...]] = {
-    # Libya's GNA (2016–) and the Palestinian national consensus government (2014–2019)
-    fold("حكومة الوفاق الوطني"): ("LBY", "PSE"),
-    fold("حكومة الوفاق"): ("LBY", "PSE"),
+    form: tuple(value.split(",")) for form, value in actor_words()["CONTEXT_CHOICE"].items()
 }
 
 
@@ -580,67 +568,10 @@ def _local_top(doc: Doc, ms: list[ActorMention], m: ActorMention) -> str | None:
 # Head nouns of organisation names that a later bare definite noun refers back to:
 # 'لجنة مبادرة السلام العربية … وحملت اللجنة', 'حركة حماس … الحركة', 'منظمة هيومن رايتس
 # ووتش … المنظمة'. Not جيش/قوات/دولة: bare 'الجيش'/'الدولة' usually mean another referent.
-_ALIAS_HEADS = frozenset(
-    fold(w)
-    for w in (
-        "لجنة",
-        "حركة",
-        "منظمة",
-        "جامعة",
-        "مجلس",
-        "تحالف",
-        "هيئة",
-        "جبهة",
-        "حزب",
-        "اتحاد",
-        "مفوضية",
-        "حلف",
-        "جماعة",
-        "تنظيم",
-        "ائتلاف",
-        "محكمة",
-        "وزارة",
-        "إدارة",
-        "خارجية",
-        "وكالة",
-    )
-)
+_ALIAS_HEADS = _words("ALIAS_HEAD")
 # definite words after the head noun that describe it rather than name another body:
 # relative pronouns and participles ('الحركة التي تسيطر على غزة', 'المجلس المكون من 47 عضوا')
-_ALIAS_OK_NEXT = frozenset(
-    fold(w)
-    for w in (
-        "الذي",
-        "التي",
-        "الذين",
-        "المكون",
-        "المكونة",
-        "المؤلف",
-        "المؤلفة",
-        "المعني",
-        "المعنية",
-        "المذكور",
-        "المذكورة",
-        "ذاته",
-        "ذاتها",
-        "نفسه",
-        "نفسها",
-        # particles and time adverbs spelled with a leading alef-lam: 'ودعت اللجنة إلى',
-        # 'وقالت الحركة اليوم' (not a longer name)
-        "إلى",
-        "إلا",
-        "اليوم",
-        "الآن",
-        "الأحد",
-        "الاثنين",
-        "الإثنين",
-        "الثلاثاء",
-        "الأربعاء",
-        "الخميس",
-        "الجمعة",
-        "السبت",
-    )
-)
+_ALIAS_OK_NEXT = _words("ALIAS_NEXT_OK")
 # bare 'الحكومة' is left out: in a round-up article it is the government of the current
 # story, not the last one named. A name is referred back to only this many sentences on.
 _ALIAS_SENTENCES = 4
@@ -743,19 +674,7 @@ def _head_aliases(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
 def _dual_forms() -> dict[str, tuple[str, str]]:
     """Surface form -> (conjunction, preposition) for the unambiguous duals."""
     out: dict[str, tuple[str, str]] = {}
-    for w in (
-        "الطرفان",
-        "الطرفين",
-        "الجانبان",
-        "الجانبين",
-        "البلدين",
-        "الزعيمان",
-        "الزعيمين",
-        "الرئيسان",
-        "الرئيسين",
-        "الوزيران",
-        "الوزيرين",
-    ):
+    for w in actor_words()["DUAL"]:
         for c in ("", "و", "ف"):
             for p in ("", "ب", "ك"):
                 out[fold(c + p + w)] = (c, p)
@@ -765,23 +684,12 @@ def _dual_forms() -> dict[str, tuple[str, str]]:
 
 
 _DUALS = _dual_forms()
-_COUNTERPART = frozenset(fold(w) for w in ("نظيره", "نظيرته", "نظيرها", "نظيريه", "نظرائه", "نظيره"))
+_COUNTERPART = _words("COUNTERPART")
 
 
 # 'the three leaders', 'the four states': a plural group noun + a numeral
-_GROUP_NOUNS = frozenset(
-    fold(w)
-    for w in (
-        "الزعماء",
-        "القادة",
-        "الرؤساء",
-        "الدول",
-        "البلدان",
-        "الأطراف",
-        "الوزراء",
-    )
-)
-_NUMERALS = {fold(w): n for w, n in (("الثلاث", 3), ("الثلاثة", 3), ("الأربع", 4), ("الأربعة", 4))}
+_GROUP_NOUNS = _words("GROUP_NOUN")
+_NUMERALS = {form: int(n) for form, n in actor_words()["NUMERAL"].items()}
 
 
 def _group_forms(word: str) -> tuple[str, str] | None:
@@ -899,125 +807,9 @@ def _parties(doc: Doc, ms: list[ActorMention], lo: int, hi: int, n: int) -> tupl
 
 _NAME_MAX = 4
 _NAME_MAX_COMMA = 6
-_PLURAL_TITLES = frozenset(
-    fold(w)
-    for w in (
-        "مسؤولون",
-        "مسؤولين",
-        "المسؤولون",
-        "المسؤولين",
-        "دبلوماسيون",
-        "دبلوماسيين",
-        "الدبلوماسيون",
-        "الدبلوماسيين",
-        "الوزراء",
-        "وزراء",
-        "السفراء",
-        "سفراء",
-        "قوات",
-        "القوات",
-    )
-)
-_NOT_NAMES = frozenset(
-    fold(w)
-    for w in (
-        "بأن",
-        "لأن",
-        "كأن",
-        "أنه",
-        "أنها",
-        "إنه",
-        "إنها",
-        "لكن",
-        "كان",
-        "كانت",
-        "بعد",
-        "قبل",
-        "خلال",
-        "أمام",
-        "عبر",
-        "نحو",
-        "منذ",
-        "حتى",
-        "اليوم",
-        "أمس",
-        "غدا",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "آخر",
-        "أخرى",
-        "آخرون",
-        "آخرين",
-        "أيضا",
-        "كذلك",
-        "بدوره",
-        "بدورها",
-        "تقارير",
-        "عن",
-        "على",
-        "إلى",
-        "في",
-        "من",
-        "مع",
-        "لدى",
-        "ضد",
-        "بين",
-        "حول",
-        "وسط",
-        "عقب",
-        "إثر",
-        "بأنه",
-        "بأنها",
-        "لأنه",
-        "لأنها",
-        "كأنه",
-        "نظيره",
-        "نظيرته",
-        "نظيرها",
-        "نظرائه",
-        "نظراءه",
-        "كبير",
-        "كبيرة",
-        "كبار",
-        "رفيع",
-        "رفيعة",
-        "بارز",
-        "بارزة",
-        "سابق",
-        "سابقة",
-    )
-)
-_HONORIFICS = frozenset(
-    fold(w)
-    for w in (
-        "الدكتور",
-        "الدكتورة",
-        "د",
-        "المهندس",
-        "الشيخ",
-        "السيد",
-        "السيدة",
-        "اللواء",
-        "العميد",
-        "العقيد",
-        "الفريق",
-        "المشير",
-        "الأستاذ",
-        "القاضي",
-        "السفير",
-        "السابق",
-        "السابقة",
-        "الأسبق",
-        "الأسبقة",
-        "الحالي",
-        "الحالية",
-        "الجديد",
-        "الجديدة",
-        "الدائم",
-        "الدائمة",
-    )
-)
+_PLURAL_TITLES = _words("PLURAL_TITLE")
+_NOT_NAMES = _words("NOT_NAME")
+_HONORIFICS = _words("HONORIFIC")
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
 
