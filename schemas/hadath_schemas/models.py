@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """Semantic version of the contract; see schemas/README.md for how it moves."""
 
 MAX_TOKEN_CHARS = 1000
@@ -128,6 +128,15 @@ class Location(BaseModel):
     text: str
     name: str | None = None
     country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    # where it is, for maps (1.2.0): null when the gazetteer does not know the place
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="WGS 84 degrees north.")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="WGS 84 degrees east.")
+    gazetteer_id: str | None = Field(
+        default=None,
+        pattern=r"^geonames:\d+$",
+        description="The GeoNames id of the place (a country's id for a country, placed at its "
+        "populated centre).",
+    )
 
 
 class EventDate(BaseModel):

@@ -1,4 +1,4 @@
-"""Gazetteer matching over tokens: actors.tsv and places.tsv.
+"""Gazetteer matching over tokens (actors.tsv, places.tsv) and place coordinates.
 
 Longest match wins. The first token of a match may carry proclitics (و ف ب ل ك,
 ال, لل): 'وللولايات المتحدة' matches the form 'الولايات المتحدة'. Forms are folded
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -17,7 +17,25 @@ from hadath.extractor.morph import splits
 from hadath.extractor.text import Token, fold, tokenize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+PLACES_COORDINATES_TSV = DATA_DIR / "places_coordinates.tsv"
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Coordinates:
+    latitude: float
+    longitude: float
+    gazetteer_id: str  # "geonames:<id>"
+
+
+@cache
+def place_coordinates() -> dict[tuple[str, str], Coordinates]:
+    """(English name, alpha-3 country) of a places.tsv row -> where it is (GeoNames, joined at
+    build time by data/tools/places_coordinates.py)."""
+    return {
+        (name, country): Coordinates(float(lat), float(lon), f"geonames:{gid}")
+        for name, country, gid, lat, lon, *_ in read_tsv(PLACES_COORDINATES_TSV)
+    }
 
 
 @dataclass(frozen=True, slots=True)

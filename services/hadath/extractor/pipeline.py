@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from hadath.extractor import dates as dates_mod
 from hadath.extractor.actors import ActorMention, PlaceMention, find_actors, find_places
 from hadath.extractor.events import Candidate, candidates
+from hadath.extractor.gazetteer import place_coordinates
 from hadath.extractor.text import Doc, make_doc
 from hadath.extractor.triggers import find_triggers
 from hadath_schemas import Actor, Article, Attribution, Event, EventDate, Location, Span
@@ -271,6 +272,18 @@ def _confidence(cl: Cluster, src: list, tgt: list) -> float:
     return round(min(conf, 0.95), 2)
 
 
+def _location_record(doc: Doc, place: PlaceMention) -> Location:
+    where = place_coordinates().get((place.place.name, place.place.country or ""))
+    return Location(
+        text=doc.text[place.start : place.end],
+        name=place.place.name or None,
+        country=place.place.country,
+        latitude=where.latitude if where else None,
+        longitude=where.longitude if where else None,
+        gazetteer_id=where.gazetteer_id if where else None,
+    )
+
+
 def event_time(date: EventDate | None, published_at: datetime | None) -> datetime | None:
     """The start (00:00 UTC) of a resolved day or month date, else the publication time."""
     if date is not None and date.value and date.precision in ("day", "month"):
@@ -349,13 +362,7 @@ def build(
                 mentions=[_span(doc, s, t) for s, t in spans],
                 source=[_actor(doc, a) for a in src],
                 target=[_actor(doc, a) for a in tgt],
-                location=Location(
-                    text=doc.text[place.start : place.end],
-                    name=place.place.name or None,
-                    country=place.place.country,
-                )
-                if place
-                else None,
+                location=_location_record(doc, place) if place else None,
                 date=date,
                 attributed_to=Attribution(text=doc.text[att.start : att.end], code=att.code) if att else None,
                 sentence=doc.text[sent.start : sent.end].strip()[:MAX_SENTENCE_CHARS],
