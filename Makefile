@@ -85,7 +85,7 @@ clean:  ## remove the virtualenv, broker state, caches, build output and Faust d
 	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info build hadath-*-data
 
 # ---------------------------------------------------------------- monitoring (docs/monitoring.md)
-.PHONY: monitoring-tools dashboard-snapshot
+.PHONY: monitoring-tools dashboard-snapshot dashboards
 PROMETHEUS_URL ?=
 SNAPSHOT ?= .run/dashboard.png
 
@@ -96,6 +96,9 @@ monitoring-tools: venv  ## prometheus + promtool (Debian package), when missing
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >/dev/null 2>&1 || \
 	    { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; }; \
 	fi
+
+dashboards: venv  ## regenerate deploy/grafana/dashboards/*.json from their builders (deploy/grafana/*.py)
+	$(BIN)/python deploy/grafana/builder.py --write
 
 dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
 	$(BIN)/python deploy/local/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)

@@ -3,9 +3,11 @@
     python deploy/local/dashboard_snapshot.py --prometheus http://127.0.0.1:9090 --out dashboard.png
     python deploy/local/dashboard_snapshot.py --demo --out dashboard.png     # `make dashboard-snapshot`
 
-The panels and their PromQL come from deploy/grafana/dashboards/hadath.json itself, so the
-picture shows exactly what the Grafana dashboard shows: time series panels through
-``/api/v1/query_range``, the actor-country bar gauge and the stat row through ``/api/v1/query``.
+The panels and their PromQL come from deploy/grafana/dashboards/hadath.json itself, with the
+dashboard variables substituted as Grafana would (``$job`` = ``--job``, default ``hadath``;
+``$namespace`` = All, ``.*``), so the picture shows what the Grafana dashboard shows: time
+series panels through ``/api/v1/query_range``, the actor-country bar gauge and the stat row
+through ``/api/v1/query``.
 ``--demo`` first brings up a throwaway pipeline (broker, worker, Prometheus), feeds it the
 seed article and synthetic ones (deploy/local/monitoring_demo.py), then renders it.
 """
@@ -29,6 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_prometheus import api_get  # noqa: E402
 
 PLOTTED = ("timeseries", "bargauge")
+# Values of the dashboard's query variables (its datasource variable is the Prometheus queried).
+DEFAULT_VARIABLES = {"job": "hadath", "namespace": ".*"}
+VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,21 @@ class Query:
     unit: str
 
 
-def dashboard_queries(path: Path = DASHBOARD) -> list[Query]:
-    """Every PromQL expression of the dashboard, with its panel."""
+def substitute(expr: str, variables: dict[str, str]) -> str:
+    """``expr`` with ``$name`` / ``${name}`` replaced; a variable without a value is an error."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in variables:
+            raise KeyError(f"dashboard variable ${name} has no value (in {expr})")
+        return variables[name]
+
+    return VARIABLE.sub(value, expr)
+
+
+def dashboard_queries(path: Path = DASHBOARD, variables: dict[str, str] | None = None) -> list[Query]:
+    """Every PromQL expression of the dashboard, with its panel, variables substituted."""
+    variables = {**DEFAULT_VARIABLES, **(variables or {})}
     dashboard = json.loads(Path(path).read_text(encoding="utf-8"))
     out = []
     for panel in dashboard["panels"]:
@@ -52,7 +70,7 @@ def dashboard_queries(path: Path = DASHBOARD) -> list[Query]:
                 Query(
                     panel["title"],
                     panel["type"],
-                    target["expr"],
+                    substitute(target["expr"], variables),
                     target.get("legendFormat", ""),
                     bool(target.get("instant")),
                     unit,
@@ -70,12 +88,14 @@ def legend(fmt: str, labels: dict[str, str], expr: str) -> str:
 
 def scale(unit: str) -> tuple[float, str]:
     """Multiplier and axis label for a Grafana unit."""
-    return {
+    known = {
         "percentunit": (100.0, "%"),
-        "reqps": (1.0, "per second"),
         "s": (1.0, "seconds"),
-        "bytes": (1.0, "bytes"),
-    }.get(unit, (1.0, ""))
+        "bytes": (2.0**-20, "MiB"),
+        "short": (1.0, ""),
+    }
+    # Anything else is a custom unit (articles/s, events/s, cores): Grafana prints it as is.
+    return known.get(unit, (1.0, unit))
 
 
 def fmt_stat(value: float, unit: str) -> str:
@@ -83,7 +103,7 @@ def fmt_stat(value: float, unit: str) -> str:
         return "n/a"
     factor, label = scale(unit)
     shown = value * factor
-    suffix = {"%": " %", "seconds": " s", "per second": "/s"}.get(label, "")
+    suffix = {"%": " %", "seconds": " s", "": ""}.get(label, f" {label}")
     return f"{shown:.3g}{suffix}"
 
 
@@ -94,6 +114,7 @@ def render(
     range_seconds: float = 1800.0,
     end: float | None = None,
     dashboard: Path = DASHBOARD,
+    variables: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Draw the panels to ``out``; returns {panel title: number of series drawn}."""
     import matplotlib
@@ -105,7 +126,7 @@ def render(
     end = time.time() if end is None else end
     start = end - range_seconds
     step = max(1.0, range_seconds / 240)  # ~240 points per line
-    queries = dashboard_queries(dashboard)
+    queries = dashboard_queries(dashboard, variables)
     panels: dict[str, list[Query]] = {}
     for q in queries:
         if q.panel_type in PLOTTED:
@@ -182,14 +203,18 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--demo", action="store_true", help="run a throwaway pipeline and render it")
     parser.add_argument("--out", default="dashboard.png", type=Path)
     parser.add_argument("--minutes", type=float, default=30.0, help="time range to draw (ending now)")
+    parser.add_argument("--job", default="hadath", help="the dashboard's $job: Prometheus job of the workers")
+    parser.add_argument("--namespace", default=".*", help="the dashboard's $namespace (a regex; .* = All)")
     args = parser.parse_args(argv)
+    variables = {"job": args.job, "namespace": args.namespace}
     if args.demo:
         from monitoring_demo import demo_stack
 
         with demo_stack() as demo:
-            drawn = render(demo.prometheus_url, args.out, range_seconds=max(60.0, time.time() - demo.started))
+            seconds = max(60.0, time.time() - demo.started)
+            drawn = render(demo.prometheus_url, args.out, range_seconds=seconds, variables=variables)
     else:
-        drawn = render(args.prometheus, args.out, range_seconds=args.minutes * 60)
+        drawn = render(args.prometheus, args.out, range_seconds=args.minutes * 60, variables=variables)
     empty = [title for title, count in drawn.items() if not count]
     print(f"wrote {args.out}: {len(drawn)} panels" + (f" (no data: {', '.join(empty)})" if empty else ""))
     return 0

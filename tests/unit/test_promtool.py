@@ -6,6 +6,7 @@ Nothing here is skipped: without promtool these tests FAIL and say how to instal
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -13,8 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
+from grafana_foundation_sdk.cog.encoder import JSONEncoder as SdkJSONEncoder
+from grafana_foundation_sdk.models.dashboard import Dashboard as SdkDashboard
 
 from hadath import metrics
 
@@ -23,8 +27,10 @@ PROM = ROOT / "deploy" / "prometheus"
 GRAFANA = ROOT / "deploy" / "grafana"
 DASHBOARD = GRAFANA / "dashboards" / "hadath.json"
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
+sys.path.insert(0, str(GRAFANA))
 
-from dashboard_snapshot import dashboard_queries  # noqa: E402
+import builder as grafana_builder  # noqa: E402
+from dashboard_snapshot import dashboard_queries, substitute  # noqa: E402
 from local_prometheus import INSTALL_HINT, rule_files  # noqa: E402
 
 RULE_FILES = sorted((PROM / "rules").glob("*.yml"))
@@ -112,26 +118,108 @@ def test_the_exposition_passes_promtool_check_metrics(promtool):
 
 
 # ------------------------------------------------------------------------- Grafana
-def test_dashboard_panels_query_hadath_metrics_through_the_provisioned_datasource():
+IMPORT_SCHEMA = ROOT / "tests" / "fixtures" / "schemas" / "grafana" / "dashboard-import.schema.json"
+DASHBOARD_FILES = sorted((GRAFANA / "dashboards").glob("*.json"))
+
+
+def import_schema_errors(dashboard: dict) -> list[str]:
+    """Errors of a dashboard against the import rules: the JSON Schema, then what a schema
+    cannot say (each datasource variable has its input, each panel names one of them)."""
+    schema = json.loads(IMPORT_SCHEMA.read_text(encoding="utf-8"))
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft202012Validator(schema).iter_errors(dashboard)
+    ]
+    if errors:
+        return errors
+    inputs = {item["name"]: item["pluginId"] for item in dashboard["__inputs"]}
+    variables = {}
+    for variable in dashboard["templating"]["list"]:
+        if variable["type"] == "datasource":
+            placeholder = variable["current"]["value"]
+            if inputs.get(placeholder[2:-1]) != variable["query"]:
+                errors.append(f"datasource variable {variable['name']}: no __inputs entry {placeholder}")
+            variables[variable["name"]] = variable["query"]
+    required = {(r["type"], r["id"]) for r in dashboard["__requires"]}
+    for panel in dashboard["panels"]:
+        if panel["type"] == "row":
+            continue
+        if ("panel", panel["type"]) not in required:
+            errors.append(f"{panel['title']}: panel type {panel['type']} missing from __requires")
+        for ref in [panel["datasource"]] + [t["datasource"] for t in panel["targets"]]:
+            name = ref["uid"][2:-1]
+            if variables.get(name) != ref["type"]:
+                errors.append(f"{panel['title']}: datasource {ref} is no datasource variable of its type")
+    return errors
+
+
+def test_dashboards_are_generated_by_the_builder():
+    # like the schemas: edit deploy/grafana/<dashboard>.py, then `make dashboards`
+    generated = grafana_builder.generated()
+    assert sorted(generated) == DASHBOARD_FILES, "a dashboard JSON without its builder module, or unwritten"
+    for path, text in generated.items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run `make dashboards`"
+
+
+@pytest.mark.parametrize("path", DASHBOARD_FILES, ids=lambda p: p.name)
+def test_dashboard_imports_into_any_grafana(path: Path):
+    dashboard = json.loads(path.read_text(encoding="utf-8"))
+    assert import_schema_errors(dashboard) == []
+    # and Grafana's own model (the Foundation SDK's) reads every field back
+    parsed = json.loads(json.dumps(SdkDashboard.from_json(dashboard), cls=SdkJSONEncoder))
+    assert set(dashboard) - set(parsed) == {"__inputs", "__requires"}
+    assert [p["id"] for p in parsed["panels"]] == list(range(1, len(dashboard["panels"]) + 1))
+
+
+def test_the_import_check_rejects_hard_coded_datasources():
     dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
-    datasource = yaml.safe_load((GRAFANA / "provisioning" / "datasources" / "prometheus.yml").read_text())
-    uid = datasource["datasources"][0]["uid"]
+    broken = copy.deepcopy(dashboard)
+    broken["panels"][1]["datasource"] = {"type": "prometheus", "uid": "hadath-prometheus"}
+    assert import_schema_errors(broken)
+    broken = copy.deepcopy(dashboard)
+    del broken["__inputs"]
+    assert import_schema_errors(broken)
+    broken = copy.deepcopy(dashboard)
+    broken["panels"][1]["targets"][0]["datasource"] = {"type": "prometheus", "uid": "${job}"}
+    assert import_schema_errors(broken)
+    broken = copy.deepcopy(dashboard)
+    broken["__inputs"][0]["name"] = "DS_OTHER"
+    assert import_schema_errors(broken)
+
+
+def test_dashboard_panels_select_the_workers_with_the_job_and_namespace_variables():
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource"
+    assert variables["job"]["query"] == "label_values(hadath_worker_info, job)"
+    assert variables["namespace"]["allValue"] == ".*"  # All matches series without the label too
     panels = [p for p in dashboard["panels"] if p["type"] != "row"]
-    assert len({p["id"] for p in dashboard["panels"]}) == len(dashboard["panels"])
     titles = " ".join(p["title"].lower() for p in panels)
     for required in ("throughput", "latency", "dead letters", "error ratio", "lag per partition",
-                     "events per type", "actor country", "workers up"):  # fmt: skip
+                     "events per type", "actor country", "workers up", "cpu", "memory"):  # fmt: skip
         assert required in titles, required
     for panel in panels:
-        assert panel["datasource"]["uid"] == uid, panel["title"]
-        assert panel["targets"], panel["title"]
-        assert panel["gridPos"]["x"] >= 0 and panel["gridPos"]["x"] + panel["gridPos"]["w"] <= 24
+        assert panel["gridPos"]["x"] + panel["gridPos"]["w"] <= 24
         for target in panel["targets"]:
-            assert target["datasource"]["uid"] == uid
-            assert "$" not in target["expr"], "plain PromQL only: the proof test runs it as is"
-            assert re.search(r"\b(hadath_\w+|up|process_\w+)\b", target["expr"]), target["expr"]
+            expr = target["expr"]
+            selectors = re.findall(r"\b(hadath_\w+|up|process_\w+)(\{[^}]*\})?", expr)
+            assert selectors, expr
+            for metric, matchers in selectors:
+                assert 'job=~"$job"' in matchers and 'namespace=~"$namespace"' in matchers, (metric, expr)
+    units = {p["title"]: p["fieldConfig"]["defaults"]["unit"] for p in panels}
+    assert units["Worker CPU"] == "cores" and units["Worker memory"] == "bytes"  # one unit per axis
+    assert units["Events per type"] == units["Events per mode"] == "events/s"
+    assert "reqps" not in units.values()
     provider = yaml.safe_load((GRAFANA / "provisioning" / "dashboards" / "hadath.yml").read_text())
     assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+
+
+def test_snapshot_queries_substitute_every_variable():
+    queries = dashboard_queries(DASHBOARD, {"job": "hadath-worker-metrics"})
+    assert all("$" not in q.expr for q in queries)
+    assert any('job=~"hadath-worker-metrics"' in q.expr for q in queries)
+    with pytest.raises(KeyError, match="unknown"):
+        substitute('up{job=~"$unknown"}', {})
 
 
 def test_dashboard_queries_are_valid_promql(promtool, tmp_path):
