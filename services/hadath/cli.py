@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hadath.settings import Settings, SettingsError
 
@@ -40,6 +40,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
     return port
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings from the environment, with this command's flags on top."""
+    overrides: dict[str, str] = {}
+    if getattr(args, "bootstrap_server", None):
+        overrides["bootstrap_servers"] = args.bootstrap_server
+    if getattr(args, "topic", None):
+        overrides[args.topic_setting] = args.topic
+    return Settings.from_env(**overrides)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -81,7 +91,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from hadath.metrics import start_worker_metrics
     from hadath.worker.app import create_app
 
-    settings = Settings.from_env()
+    settings = _settings(args)
     ensure_topics(settings)
     app = create_app(settings)
     start_worker_metrics(settings)  # /metrics, build info, consumer-lag polling thread
@@ -115,7 +125,7 @@ def _cmd_produce(args: argparse.Namespace) -> int:
     from hadath.kafka_io import produce
 
     _require_input(args.path)
-    settings = Settings.from_env()
+    settings = _settings(args)
     show = args.progress or (sys.stderr.isatty() and not args.no_progress)
     if not args.check:
         # The producer only needs the articles topic; with ACLs it may not see the others,
@@ -206,7 +216,7 @@ def _cmd_tail(args: argparse.Namespace) -> int:
     from hadath.kafka_io import iter_events
     from hadath.security import check_connection
 
-    settings = Settings.from_env()
+    settings = _settings(args)
     check_connection(settings, settings.connect_timeout_seconds)
 
     def ready() -> None:
@@ -247,7 +257,7 @@ def _cmd_replay_dlt(args: argparse.Namespace) -> int:
     from hadath.replay import replay_dlt
     from hadath.security import check_connection
 
-    settings = Settings.from_env()
+    settings = _settings(args)
     check_connection(settings, settings.connect_timeout_seconds)  # one clear line, not a traceback
     try:
         report = replay_dlt(
@@ -275,7 +285,7 @@ def _cmd_replay_dlt(args: argparse.Namespace) -> int:
 def _cmd_settings(args: argparse.Namespace) -> int:
     """Every variable hadath reads, with the value it would use now (password masked)."""
     settings = Settings.from_env()
-    # documented() and redacted() both follow the dataclass' field order.
+    # documented() and redacted() both follow the model's field order.
     for (variable, default), value in zip(Settings.documented(), settings.redacted().values(), strict=True):
         shown = str(value)
         note = "" if shown == default else f"  # default: {default or '(empty)'}"
@@ -283,11 +293,39 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hadath", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, **kwargs: Any
+) -> argparse.ArgumentParser:
+    """A subcommand whose one-line summary shows in `hadath --help` and heads its own --help."""
+    kwargs.setdefault("description", summary[:1].upper() + summary[1:] + ".")
+    return sub.add_parser(name, help=summary, **kwargs)
 
-    extract = sub.add_parser("extract", help="extract events from files, no broker; JSONL to stdout")
+
+def _connection_flags(command: argparse.ArgumentParser, topic_setting: str | None, topic_help: str) -> None:
+    """--bootstrap-server (and --topic) as Kafka's own tools spell them; each overrides its variable."""
+    command.add_argument(
+        "--bootstrap-server",
+        metavar="HOST:PORT[,...]",
+        help="Kafka brokers to connect to (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)",
+    )
+    if topic_setting is not None:
+        command.add_argument("--topic", help=topic_help)
+        command.set_defaults(topic_setting=topic_setting)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from hadath import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="hadath",
+        description=__doc__,
+        epilog="Settings come from HADATH_*/KAFKA_* variables (`hadath settings` lists them); "
+        "`hadath COMMAND --help` describes a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"hadath {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = _command(sub, "extract", "extract events from article files, no broker; event JSONL to stdout")
     extract.add_argument("--input", required=True, help="JSONL file, seed .txt file, folder of them, or -")
     extract.add_argument("--metrics-port", type=_port, default=None, help="serve /metrics on this port")
     extract.add_argument(
@@ -295,14 +333,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.set_defaults(func=_cmd_extract)
 
-    worker = sub.add_parser(
-        "worker", help="run the Faust worker (settings: HADATH_*/KAFKA_* variables, see `hadath settings`)"
+    worker = _command(
+        sub,
+        "worker",
+        "run the streaming worker: articles topic -> extraction -> events and dead-letter topics",
+        epilog="Settings: HADATH_*/KAFKA_* variables (`hadath settings`); /metrics, /livez and /readyz "
+        "on HADATH_METRICS_HOST:HADATH_METRICS_PORT (docs/deployment.md).",
     )
+    _connection_flags(worker, None, "")
     worker.set_defaults(func=_cmd_worker)
 
-    produce = sub.add_parser(
+    produce = _command(
+        sub,
         "produce",
-        help="validate and send articles to the articles topic",
+        "validate articles and send them to the articles topic",
         description="Validate every record against the Article contract and send the valid ones to "
         "the articles topic, keyed by article id, with an idempotent acks=all producer. "
         "Connection and security settings come from KAFKA_* variables (docs/producers.md).",
@@ -311,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
         "not delivered",
     )
     produce.add_argument("path", help="JSONL file, seed .txt file, folder of them, or - for stdin")
+    _connection_flags(
+        produce, "articles_topic", "the topic to send the articles to (default: HADATH_ARTICLES_TOPIC)"
+    )
     produce.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -324,18 +371,25 @@ def build_parser() -> argparse.ArgumentParser:
     produce.add_argument("--no-progress", action="store_true", help="never show the progress bar")
     produce.set_defaults(func=_cmd_produce)
 
-    tail = sub.add_parser("tail", help="print events from the events topic as JSONL")
+    tail = _command(sub, "tail", "print the events on the events topic as JSONL")
+    _connection_flags(tail, "events_topic", "the topic to read events from (default: HADATH_EVENTS_TOPIC)")
     tail.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
     tail.add_argument("--max", type=int, default=0, help="stop after this many events")
     tail.add_argument("--new-only", action="store_true", help="only events produced after tail starts")
     tail.add_argument("--ready-file", help="touch this file once positions are fixed (for scripts)")
     tail.set_defaults(func=_cmd_tail)
 
-    replay = sub.add_parser(
+    replay = _command(
+        sub,
         "replay-dlt",
-        help="re-send dead letters (original key, value, headers) to the articles topic after a fix",
+        "re-send dead letters (original key, value, headers) to the articles topic after a fix",
         epilog=f"exit status: 0 every selected record re-sent; 1 some not delivered; {EXIT_NOT_DELIVERED} "
         "the cluster is unreachable or the dead-letter topic stopped yielding records (docs/reliability.md)",
+    )
+    _connection_flags(
+        replay,
+        "dead_letter_topic",
+        "the dead-letter topic to read (default: HADATH_DEAD_LETTER_TOPIC, else <articles topic>.DLT)",
     )
     replay.add_argument("--reason", action="append", help="only this reason (repeatable): extractor_error")
     replay.add_argument("--to", help="target topic (default: the articles topic)")
@@ -343,20 +397,23 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--dry-run", action="store_true", help="count what would be replayed, send nothing")
     replay.set_defaults(func=_cmd_replay_dlt)
 
-    sub.add_parser(
-        "eval", help="score against gold files (spec §7); see `hadath eval --help`", add_help=False
+    _command(
+        sub,
+        "eval",
+        "score the extractor against gold files (spec §7); `hadath eval --help` lists its options",
+        add_help=False,
     )
 
-    schemas = sub.add_parser(
+    schemas = _command(
+        sub,
         "schemas",
-        help="check (or --write) the files generated from the models: JSON Schema, AsyncAPI, docs/topics.md",
+        "check (or --write) the files generated from the models: JSON Schema, AsyncAPI, docs/topics.md",
     )
     schemas.add_argument("--write", action="store_true", help="regenerate the files instead of checking")
     schemas.set_defaults(func=_cmd_schemas)
 
-    show = sub.add_parser(
-        "settings",
-        help="print every HADATH_*/KAFKA_* variable with the value it has now (password masked)",
+    show = _command(
+        sub, "settings", "print every HADATH_*/KAFKA_* variable with the value it has now (secrets masked)"
     )
     show.set_defaults(func=_cmd_settings)
     return parser

@@ -62,7 +62,7 @@ def kafka_client_kwargs(settings: Settings) -> dict[str, Any]:
         kwargs.update(
             sasl_mechanism=settings.sasl_mechanism,
             sasl_plain_username=settings.sasl_username,
-            sasl_plain_password=settings.sasl_password,
+            sasl_plain_password=settings.sasl_password.get_secret_value(),
         )
     return kwargs
 
@@ -79,7 +79,7 @@ def faust_credentials(settings: Settings) -> CredentialsT | None:
     if settings.uses_sasl:
         return SASLCredentials(
             username=settings.sasl_username,
-            password=settings.sasl_password,
+            password=settings.sasl_password.get_secret_value(),
             mechanism=settings.sasl_mechanism,
             ssl_context=context,  # None keeps SASL_PLAINTEXT, a context makes it SASL_SSL
         )

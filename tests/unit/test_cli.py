@@ -6,6 +6,7 @@ at a port where nothing listens (refused at once, no waiting).
 
 from __future__ import annotations
 
+import argparse
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_a_bad_setting_names_the_variable(
     monkeypatch.setenv("HADATH_MAX_IN_FLIGHT", "0")
     assert cli.main(["produce", "--check", str(ROOT / "seeds")]) == cli.EXIT_CONFIG
     assert one_line(capsys.readouterr().err) == (
-        "hadath produce: bad setting: HADATH_MAX_IN_FLIGHT=0 must be at least 1"
+        "hadath produce: bad setting: HADATH_MAX_IN_FLIGHT='0' is not valid: "
+        "input should be greater than or equal to 1"
     )
 
 
@@ -122,3 +124,64 @@ def test_settings_lists_every_variable_with_its_value(
     assert "HADATH_APP_ID=hadath-worker" in lines  # at its default: no note
     assert "KAFKA_SASL_PASSWORD=***  # default: (empty)" in lines
     assert "hunter2" not in out
+
+
+@pytest.mark.parametrize(
+    ("command", "flags"),
+    [
+        (["produce", str(ROOT / "seeds")], []),
+        (["tail"], ["--topic", "some.events"]),
+        (["replay-dlt", "--dry-run"], ["--topic", "some.DLT"]),
+    ],
+)
+def test_bootstrap_server_flag_overrides_the_variable(
+    command: list[str],
+    flags: list[str],
+    closed_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_env: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The variable points at a host that does not exist: only the flag's address is tried.
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "no-such-host.invalid:9092")
+    monkeypatch.setenv("HADATH_CONNECT_TIMEOUT_SECONDS", "1")
+    argv = [*command, "--bootstrap-server", f"127.0.0.1:{closed_port}", *flags]
+    assert cli.main(argv) == cli.EXIT_NOT_DELIVERED
+    assert f"nothing listens at 127.0.0.1:{closed_port}" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "setting", "expected"),
+    [
+        (["produce", "x", "--topic", "in.t"], "articles_topic", "in.t"),
+        (["tail", "--topic", "out.t"], "events_topic", "out.t"),
+        (["replay-dlt", "--topic", "in.t.DLT"], "dlt_topic", "in.t.DLT"),
+        (["worker", "--bootstrap-server", "k1:9092,k2:9092"], "bootstrap_list", ["k1:9092", "k2:9092"]),
+    ],
+)
+def test_topic_flags_set_the_topic_each_command_uses(
+    argv: list[str], setting: str, expected: object, clean_env: None
+) -> None:
+    settings = cli._settings(cli.build_parser().parse_args(argv))
+    assert getattr(settings, setting) == expected
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from hadath import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"hadath {__version__}"
+
+
+def test_every_command_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = cli.build_parser()
+    [sub] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    listed = {choice.dest: choice.help for choice in sub._choices_actions}
+    assert set(listed) == set(sub.choices)
+    for name, command in sub.choices.items():
+        assert listed[name] and len(listed[name]) > 20, name  # a summary in `hadath --help`
+        assert command.description, name  # and at the top of `hadath NAME --help`
+        for action in command._actions:
+            assert action.help, f"hadath {name} {action.option_strings or action.dest}: no help"

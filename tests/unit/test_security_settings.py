@@ -97,7 +97,10 @@ def test_sasl_plaintext_has_no_tls() -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"KAFKA_SECURITY_PROTOCOL": "TLS"}, "KAFKA_SECURITY_PROTOCOL='TLS' is not one of"),
+        (
+            {"KAFKA_SECURITY_PROTOCOL": "TLS"},
+            "KAFKA_SECURITY_PROTOCOL='TLS' is not valid: input should be 'PLAINTEXT'",
+        ),
         (
             {
                 "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
@@ -105,13 +108,16 @@ def test_sasl_plaintext_has_no_tls() -> None:
                 "KAFKA_SASL_PASSWORD": "b",
                 "KAFKA_SASL_MECHANISM": "GSSAPI",
             },
-            "KAFKA_SASL_MECHANISM='GSSAPI' is not one of",
+            "KAFKA_SASL_MECHANISM='GSSAPI' is not valid: input should be 'PLAIN'",
         ),
         (
             {"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_USERNAME": "a"},
             "needs KAFKA_SASL_USERNAME and",
         ),
-        ({"KAFKA_SSL_CHECK_HOSTNAME": "maybe"}, "KAFKA_SSL_CHECK_HOSTNAME='maybe' is not a valid bool"),
+        (
+            {"KAFKA_SSL_CHECK_HOSTNAME": "maybe"},
+            "KAFKA_SSL_CHECK_HOSTNAME='maybe' is not valid: input should be a valid boolean",
+        ),
         ({"KAFKA_SSL_KEYFILE": "/k.pem"}, "KAFKA_SSL_KEYFILE is set but KAFKA_SSL_CERTFILE is not"),
     ],
 )
@@ -134,6 +140,9 @@ def test_the_password_stays_out_of_repr_and_redacted_views() -> None:
     )
     assert "hunter2" not in repr(settings)
     assert "hunter2" not in str(settings.redacted())
+    assert settings.redacted()["sasl_password"] == "***"
+    assert "hunter2" not in settings.model_dump_json()  # a SecretStr, masked in every dump
+    assert kafka_client_kwargs(settings)["sasl_plain_password"] == "hunter2"  # only the client sees it
     assert "hunter2" not in explain("SaslAuthenticationFailedError: invalid credentials", settings)
 
 
