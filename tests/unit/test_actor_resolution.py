@@ -416,3 +416,68 @@ def test_two_bare_noun_phrases_of_one_country_are_not_one_actor() -> None:
     assert ("المملكة", "SAU") in got and len(got) == 2
     # a title and its name, with or without a comma, stay one actor
     assert _actors("قال الرئيس الأمريكي دونالد ترامب") == [("الرئيس الأمريكي دونالد ترامب", "USAGOV")]
+
+
+# ---------------------------------------------------------------- identifiable persons and bodies
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "code"),
+    [
+        # a title with a nationality adjective codes the person (spec roles: a legislature is
+        # GOV, a cleric or pastor civil society, an opposition figure OPP)
+        ("وانتقد السيناتور الكندي القرار", "السيناتور الكندي", "CANGOV"),
+        ("وطالب قس ألماني بالإفراج عنه", "قس ألماني", "DEUCVL"),
+        ("ودعا المعارض الإيراني إلى التظاهر", "المعارض الإيراني", "IRNOPP"),
+        # one relational adjective between the title and the nationality
+        ("ودعا رجل الدين السني اللبناني إلى الهدوء", "رجل الدين السني اللبناني", "LBNCVL"),
+        ("وقالت الناشطة الحقوقية المغربية إن", "الناشطة الحقوقية المغربية", "MARCVL"),
+        # 'the X side', 'the X capital' stand for that state
+        ("وطلب الجانب الياباني تأجيل المحادثات", "الجانب الياباني", "JPNGOV"),
+        ("وحذرت العاصمة الفرنسية من التصعيد", "العاصمة الفرنسية", "FRAGOV"),
+        # an envoy acting for a state: the envoy of its head of state
+        ("وأكد المبعوث الشخصي للعاهل الأردني أن", "المبعوث الشخصي للعاهل الأردني", "JORGOV"),
+        ("ووصل مبعوث الرئيس الفرنسي إلى بيروت", "مبعوث الرئيس الفرنسي", "FRAGOV"),
+    ],
+)
+def test_title_with_nationality_codes_the_person(text: str, span: str, code: str) -> None:
+    assert (span, code) in _actors(text)
+
+
+def test_side_capital_and_opponent_alone_are_no_noun_phrase() -> None:
+    # without their country they are ordinary words ('unilateral', 'the capital city')
+    for text in ("ورفض القرار الأحادي الجانب", "وعاد المواطنون إلى العاصمة", "وقال الفصيل المعارض إن"):
+        assert not any(span in ("الجانب", "العاصمة", "المعارض") for span, _ in _actors(text)), text
+
+
+def test_envoy_to_a_country_is_not_its_envoy() -> None:
+    got = _actors("وقال المبعوث الخاص الرسمي لسوريا إن")
+    assert ("سوريا", "SYR") in got and not any(code == "SYRGOV" for _, code in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("واجتمع وزراء الخارجية العرب أمس", "IGOARL"),
+        ("وأكد القادة العرب دعمهم", "IGOARL"),
+        ("وطالب وزراء خارجية الدول العربية بالتحقيق", "IGOARL"),
+        ("وأدانت القمة الخليجية الهجوم", "IGOGCC"),
+        ("ودعت القمة الأفريقية إلى الحوار", "IGOAU"),
+    ],
+)
+def test_collective_bodies_act_as_their_organisation(text: str, code: str) -> None:
+    assert _codes(text) == [code]
+
+
+def test_a_name_before_its_title_is_learned_for_the_article() -> None:
+    text = "وقال هنري مارتان، السفير الفرنسي لدى الأردن، إن. ودعا مارتان إلى الحوار"
+    got = _actors(text)
+    assert ("هنري مارتان، السفير الفرنسي", "FRAGOV") in got
+    assert ("مارتان", "FRAGOV") in got  # the surname later in the article
+
+
+def test_words_before_a_comma_after_a_locative_are_no_name() -> None:
+    # a place before the comma ('in X Palace, the general ...') is not the general's name
+    got = _actors("وفي قصر الرحاب، الجنرال الأمريكي يلتقي الوزير")
+    assert ("الجنرال الأمريكي", "USAMIL") in got
+    assert not any("الرحاب" in span for span, _ in got)

@@ -30,6 +30,7 @@ WORD_CLASSES = (
     "LOC_PREP",
     "IN_NAME_OF",
     "LOCATED_IN",
+    "COMPOSE_ONLY",
     "MEDIA_HEAD",
     "AGENCY_NOUN",
     "ORG_ADJ",
@@ -68,6 +69,7 @@ _LOC_PREPS = _words("LOC_PREP")
 _LOCATED_IN = _words("LOCATED_IN")
 _IN_NAME_OF = _words("IN_NAME_OF")
 _AGENCY_NOUNS = _words("AGENCY_NOUN")
+_COMPOSE_ONLY = _words("COMPOSE_ONLY")
 
 # the codes the Event schema accepts (hadath_schemas.Actor.code); other rows stay uncoded
 _CODE_RE = re.compile(r"^(IGO|NGO)[A-Z]{2,6}$|^IMG[A-Z]{3}$|^[A-Z]{3}([A-Z]{3})?$")
@@ -184,6 +186,26 @@ def _construct_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool
     return not gap.norm.startswith("ال") and not head_readings(gap.norm)
 
 
+def _relational_adjective(word: str) -> bool:
+    """A definite nisba adjective (folded): 'الشيعي', 'الحقوقيه', 'الشخصي'."""
+    return word.startswith("ال") and word.endswith(("ي", "يه")) and len(word) >= 5
+
+
+def _adjective_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool:
+    """'رجل الدين الشيعي العراقي', 'الناشط الحقوقي المصري': one definite relational
+    adjective (ال…ي / ال…ية) between a definite title and its nationality adjective. The
+    nationality must be an adjective too (a definite demonym), not a country noun."""
+    from hadath.extractor.triggers import head_readings
+
+    if nxt.start - m.end != 1 or nxt.payload.kind != "demonym" or m.payload.kind != "title":
+        return False
+    gap = toks[m.end].norm
+    if not _relational_adjective(gap):
+        return False
+    definite = toks[m.start].norm[m.prefix_len :].startswith("ال") or toks[m.end - 1].norm.startswith("ال")
+    return definite and toks[nxt.start].norm.startswith("ال") and not head_readings(gap)
+
+
 def _mention(doc: Doc, m: Match[ActorRow], code: str | None, kind: str) -> ActorMention:
     first = doc.tokens[m.start]
     word = first.norm
@@ -234,6 +256,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                     and (
                         nxt.start == m.end
                         or (_construct_gap(toks, m, nxt) and _gap_word(toks[m.end].norm))
+                        or _adjective_gap(toks, m, nxt)
                         # 'المعارضة في سوريا': an institution located in a country is its
                         or (
                             row.kind == "institution"
@@ -273,7 +296,14 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     # an indefinite role noun that found no country or organisation ('إرسال قوات إلى',
     # 'شنت طائرات غارات') says nothing about who acts: no mention rather than an uncoded
     # NP that would block the argument slots around it
-    out = [m for m in out if m.code or m.role is None or _definite(doc, m, anywhere=True)]
+    # 'الجانب', 'العاصمة' are an actor only with their country ('الجانب التركي')
+    out = [
+        m
+        for m in out
+        if m.code
+        or m.role is None
+        or (_definite(doc, m, anywhere=True) and _definite_form(toks[m.tok_start].norm) not in _COMPOSE_ONLY)
+    ]
     for m in out:
         if m.kind == "media" or (m.code and m.code.endswith("MED") and m.kind != "person"):
             # an outlet reports, it is not a party: the speaker of 'ذكرت وكالة …' is not an
@@ -446,6 +476,8 @@ def _compose_offices(doc: Doc, ms: list[ActorMention]) -> bool:
         head = fold(doc.text[p.start : toks[p.tok_start].end])
         code: str | None = None
         lam = m.prep == "ل" or _word_after_conj(toks[m.tok_start].norm).startswith("لل")
+        if lam and head in _ORG_HEADS and all(_relational_adjective(w) for w in gap):
+            gap = []  # 'المبعوث الشخصي للعاهل المغربي': the envoy acts for the king's state
         if len(gap) == 1 and gap[0] in _IN_NAME_OF and not m.prep:
             # spokesman of X: X's code; a bare country speaks through its government
             code = _with_role(m.code, "GOV") if m.kind in _COUNTRYISH else m.code
@@ -828,6 +860,36 @@ def _name_like(word: str) -> bool:
     return not head_readings(word)
 
 
+def _covered(ms: list[ActorMention]) -> set[int]:
+    """Token indices inside some mention."""
+    return {j for m in ms for j in range(m.tok_start, m.tok_end)}
+
+
+def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
+    """'قال جون فلان، السفير الأمريكي، إن': the name right before a comma and the title it
+    is in apposition with — two to four name words that start after a clause boundary (the
+    sentence start, punctuation, a speech verb, a preposition other than a locative one: in
+    'في قصر الصخير، الجنرال' the words before the comma are a place)."""
+    toks = doc.tokens
+    lo = doc.sentences[toks[m.tok_start].sent].tok_start
+    j = m.tok_start - 1
+    if j <= lo or toks[j].norm not in _COMMA:
+        return []
+    j -= 1
+    run: list[int] = []
+    while j >= lo and j not in taken and _name_like(toks[j].norm) and toks[j].norm not in _NOT_NAMES:
+        run.insert(0, j)
+        if len(run) > _NAME_MAX:
+            return []  # a long run of plain words is a clause, not a name
+        j -= 1
+    if len(run) < 2 or toks[run[0]].norm.startswith("ال"):
+        return []
+    before = toks[j].norm if j >= lo else ""
+    if j >= lo and (j in taken or before in _LOC_PREPS or (before[:1] in "وف" and before[1:] in _LOC_PREPS)):
+        return []  # 'مع الجانب X، …' / 'في قصر فلان، الجنرال': no name of a person
+    return run
+
+
 def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     """Names introduced by a coded title ('وزير الخارجية الروسي، سيرغي لافروف،' ->
     'سيرغي لافروف' and 'لافروف' = RUSGOV for the rest of THIS document)."""
@@ -835,6 +897,7 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     starts = {m.tok_start for m in ms}
     aliases: dict[tuple[str, ...], tuple[str, str]] = {}
     extended: list[ActorMention] = []
+    taken = _covered(ms)
     for m in ms:
         if not m.code or m.kind not in ("title",) or m.named:
             continue  # 'المتحدث باسم الخارجية مارك فلان، الرسالة …': the name is there already
@@ -858,14 +921,20 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             ends_ok = False  # long names only when closed by a comma: '، الشيخ محمد بن عبدالرحمن آل ثاني،'
         if j in starts and any(x.tok_start == j and x.kind == "demonym" for x in ms):
             ends_ok = False  # 'نظيره التركي': a noun modified by a demonym is not a name
-        if not run or len(run) > _NAME_MAX_COMMA or not ends_ok:
-            continue
-        if toks[run[0]].norm.startswith("ال") or toks[run[0]].norm in _NOT_NAMES:
-            continue  # 'رئيس روسيا القرار', 'الأمين العام … الدول': an object, not a name
-        if any(toks[k].norm in _NOT_NAMES for k in run):
-            continue  # 'أحمد فلان خلال', 'مسؤولين سعوديين تقارير': the run ran into the clause
-        if len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct):
-            continue  # one bare word glued to the title ('وزير خارجية فرنسا بأن'): no name
+        if (
+            not run
+            or len(run) > _NAME_MAX_COMMA
+            or not ends_ok
+            or toks[run[0]].norm.startswith("ال")  # 'رئيس روسيا القرار': an object, not a name
+            or any(toks[k].norm in _NOT_NAMES for k in run)  # 'أحمد فلان خلال': ran into the clause
+            or (len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct))
+        ):
+            # (one bare word glued to the title, 'وزير خارجية فرنسا بأن', is no name either)
+            run = _name_before(doc, m, taken)
+            if not run:
+                continue
+            m.tok_start, m.start, m.prep, m.conj = run[0], toks[run[0]].start, "", False
+            m.named = True
         words = tuple(toks[k].norm for k in run)
         aliases.setdefault(words, (m.code, "person"))
         if len(words) == 2:
@@ -873,15 +942,13 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         elif len(words) >= 3 and not all(w.startswith("ال") for w in words[-2:]):
             # 'آل ثاني', 'بن سلمان'; never two definite nouns ('… لشؤون الشرق الأوسط')
             aliases.setdefault(words[-2:], (m.code, "person"))  # 'آل ثاني', 'بن سلمان'
-        # the name itself is part of this actor mention
-        m.tok_end = run[-1] + 1
-        m.end = toks[run[-1]].end
+        if run[0] >= m.tok_end:  # the name itself is part of this actor mention
+            m.tok_end = run[-1] + 1
+            m.end = toks[run[-1]].end
         extended.append(m)
     if not aliases:
         return ms
-    covered = set()
-    for m in ms:
-        covered.update(range(m.tok_start, m.tok_end))
+    covered = _covered(ms)
     added: list[ActorMention] = []
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for words in aliases:
