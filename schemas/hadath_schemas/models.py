@@ -12,13 +12,41 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 """Semantic version of the contract; see schemas/README.md for how it moves."""
 
 MAX_TOKEN_CHARS = 1000
 """A 'word' longer than this is not Arabic prose (base64, garbage, an attack)."""
+
+NUMERIC_DATE_YEARS = (1900, 2100)
+"""A number as ``published_at`` (Unix time, which the schema does not promise) is
+accepted only when it lands in these years [first, last): 99999999999999 is read as
+milliseconds of the year 5138, a units mix-up, not a publication time."""
+
+DEAD_LETTER_REASONS = (
+    "null_value",
+    "too_large",
+    "not_utf8",
+    "not_json",
+    "not_object",
+    "schema_invalid",
+    "duplicate_id",
+    "extractor_error",
+    "extract_timeout",
+    "extractor_crash",
+    "produce_failed",
+    "internal_error",
+)
+"""The ``reason`` labels the worker gives today (an open set: consumers must accept new ones)."""
 
 
 class EventType(StrEnum):
@@ -46,6 +74,17 @@ def _is_arabic_letter(ch: str) -> bool:
     return "\u0621" <= ch <= "\u064a" or "\u066e" <= ch <= "\u06d3" or "\u06fa" <= ch <= "\u06ff"
 
 
+def _is_number(value: object) -> bool:
+    """A JSON number, or a string pydantic would read as one ("1700000000")."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return isinstance(value, int | float)
+
+
 def _check_prose(text: str, field: str) -> str:
     """Reject text that cannot be an Arabic news article (reasons are user-facing)."""
     for ch in text:
@@ -68,8 +107,22 @@ class Article(BaseModel):
     url: str | None = Field(default=None, description="Canonical URL of the article.")
     language: Literal["ar"] = Field(default="ar", description="Only Arabic is extracted.")
     published_at: datetime | None = Field(
-        default=None, description="ISO 8601 publication time; anchors relative dates."
+        default=None,
+        description="ISO 8601 publication time; anchors relative dates. A number is read as Unix "
+        "time (seconds, or milliseconds when larger than 2e10) and must fall in the years 1900–2099.",
     )
+
+    @field_validator("published_at", mode="wrap")
+    @classmethod
+    def _numeric_date_is_sane(cls, value: object, handler: ValidatorFunctionWrapHandler) -> datetime | None:
+        parsed = handler(value)
+        first, last = NUMERIC_DATE_YEARS
+        if _is_number(value) and parsed is not None and not first <= parsed.year < last:
+            raise ValueError(
+                f"the number {value!r} is {parsed.isoformat()} as Unix time, outside {first}–{last - 1}: "
+                "send an ISO 8601 string"
+            )
+        return parsed
 
     @field_validator("id")
     @classmethod
@@ -209,7 +262,11 @@ class DeadLetter(BaseModel):
     stage: Literal["deserialize", "validate", "extract", "produce"] = Field(
         description="Pipeline stage that failed."
     )
-    reason: str = Field(description="Short machine label, e.g. not_json, schema_invalid, too_large.")
+    reason: str = Field(
+        description="Short machine label; today one of: " + ", ".join(DEAD_LETTER_REASONS) + ". "
+        "internal_error is an exception no rule expected (a bug): the traceback is in "
+        "exception.stacktrace. An open set: accept labels you do not know."
+    )
     class_name: str = Field(
         default="hadath.worker",
         alias="class.name",

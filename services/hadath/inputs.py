@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hadath.records import parse_json
+
 
 @dataclass(frozen=True)
 class RawArticle:
@@ -42,9 +44,11 @@ def _jsonl(lines: Iterator[str], name: str) -> Iterator[RawArticle]:
             continue
         origin = f"{name}:{number}"
         try:
-            yield RawArticle(origin, json.loads(line))
+            yield RawArticle(origin, parse_json(line))
         except json.JSONDecodeError as exc:
             yield RawArticle(origin, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        except (ValueError, RecursionError) as exc:  # NaN/Infinity, huge integers, deep nesting
+            yield RawArticle(origin, None, f"invalid JSON: {exc or type(exc).__name__}")
 
 
 def read_articles(path: str) -> Iterator[RawArticle]:

@@ -51,6 +51,7 @@ from prometheus_client import (
     start_http_server,
 )
 
+from hadath_schemas.models import DEAD_LETTER_REASONS as KNOWN_DEAD_LETTER_REASONS
 from hadath_schemas.models import EventType, Mode
 
 if TYPE_CHECKING:
@@ -62,21 +63,8 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = "hadath"
 
-# Every reason records.py / the worker give a RecordRejected; anything else becomes "other".
-DEAD_LETTER_REASONS: tuple[str, ...] = (
-    "null_value",
-    "too_large",
-    "not_utf8",
-    "not_json",
-    "not_object",
-    "schema_invalid",
-    "duplicate_id",
-    "extractor_error",
-    "extract_timeout",
-    "extractor_crash",
-    "produce_failed",
-    "other",
-)
+# Every reason the worker gives a RecordRejected (the contract's list); anything else becomes "other".
+DEAD_LETTER_REASONS: tuple[str, ...] = (*KNOWN_DEAD_LETTER_REASONS, "other")
 OTHER = "other"
 
 # Extraction is milliseconds for a short wire story and seconds for a pathological one

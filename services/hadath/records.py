@@ -1,19 +1,23 @@
 """Pure record handling around the extractor: bytes in, Kafka records out.
 
-The Faust agent (worker/app.py) is a thin shell around :func:`process_record`:
-it hands over the consumed record and sends what comes back. Nothing here
-touches the network, so every rule is unit-testable.
+The worker's per-record path (``ArticleHandler`` in worker/app.py) is built from these
+pieces: :func:`decode_article`, the :class:`DuplicateIds` check, the event and dead-letter
+record builders, and :func:`at_stage`, which turns any unexpected exception of a stage
+into a ``RecordRejected("internal_error")`` so that no exception leaves the path.
+Nothing here touches the network, so every rule is unit-testable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -25,6 +29,8 @@ CE_SPECVERSION = "1.0"
 CE_TYPE = "org.hadath.event.v1"
 
 Header = tuple[str, bytes]
+Stage = Literal["deserialize", "validate", "extract", "produce"]  # DeadLetter.stage
+INTERNAL_ERROR = "internal_error"
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,50 @@ class RecordRejected(Exception):
         return "".join(traceback.format_exception(self.cause))[-4000:] if self.cause is not None else ""
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value (RFC 8259 has no NaN or Infinity)")
+
+
+def parse_json(text: str) -> Any:
+    """Strict JSON: ``json.loads`` without its NaN/Infinity/-Infinity extension.
+
+    Raises ValueError (``json.JSONDecodeError`` is one) for anything that is not JSON,
+    including an integer of more than 4,300 digits, and RecursionError for nesting too
+    deep for the parser.
+    """
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def internal_error(stage: Stage, exc: BaseException) -> RecordRejected:
+    """An exception no rule expected, at ``stage``: a bug or an input nobody thought of."""
+    return RecordRejected(INTERNAL_ERROR, stage, f"unexpected {type(exc).__name__}: {exc}", exc)
+
+
+@contextlib.contextmanager
+def at_stage(stage: Stage) -> Iterator[None]:
+    """Let RecordRejected through; turn any other exception into ``internal_error`` at ``stage``.
+
+    Every step of the per-record path runs inside one of these, so an exception nobody
+    anticipated dead-letters its record instead of crashing the agent (which used to
+    commit past the record and the good one after it).
+    """
+    try:
+        yield
+    except RecordRejected:
+        raise
+    except Exception as exc:
+        raise internal_error(stage, exc) from exc
+
+
 def decode_article(value: bytes | None, max_bytes: int) -> Article:
     """Bytes of an articles-topic record -> a valid Article, or RecordRejected saying why."""
+    with at_stage("deserialize"):
+        payload = _decode_json(value, max_bytes)
+    with at_stage("validate"):
+        return _validate(payload)
+
+
+def _decode_json(value: bytes | None, max_bytes: int) -> Any:
     if value is None:
         raise RecordRejected("null_value", "deserialize", "record value is null (tombstone)")
     if len(value) > max_bytes:
@@ -67,11 +115,14 @@ def decode_article(value: bytes | None, max_bytes: int) -> Article:
     except UnicodeDecodeError as exc:
         raise RecordRejected("not_utf8", "deserialize", f"value is not UTF-8: {exc}", exc) from exc
     try:
-        payload = json.loads(text)
+        return parse_json(text)
     except RecursionError as exc:
         raise RecordRejected("not_json", "deserialize", "JSON nested too deeply", exc) from exc
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, an integer over 4,300 digits
         raise RecordRejected("not_json", "deserialize", f"value is not JSON: {exc}", exc) from exc
+
+
+def _validate(payload: Any) -> Article:
     if not isinstance(payload, dict):
         raise RecordRejected(
             "not_object", "validate", f"value is a JSON {type(payload).__name__}, not an object"
@@ -172,67 +223,24 @@ class Consumed:
     headers: Sequence[Header]
 
 
+def _text(value: str) -> bytes:
+    # An exception message can quote input with lone surrogates: never fail on those here.
+    return value.encode("utf-8", "backslashreplace")
+
+
 def dead_letter_record(consumed: Consumed, error: RecordRejected, topic: str) -> OutRecord:
     """The original key, value and headers unchanged, plus `__connect.errors.*` headers."""
-    stack = error.stacktrace
     extra: list[Header] = [
-        (DLT_PREFIX + "topic", consumed.topic.encode()),
+        (DLT_PREFIX + "topic", _text(consumed.topic)),
         (DLT_PREFIX + "partition", str(consumed.partition).encode()),
         (DLT_PREFIX + "offset", str(consumed.offset).encode()),
         (DLT_PREFIX + "timestamp", str(consumed.timestamp_ms or "").encode()),
-        (DLT_PREFIX + "stage", error.stage.encode()),
-        (DLT_PREFIX + "reason", error.reason.encode()),
+        (DLT_PREFIX + "stage", _text(error.stage)),
+        (DLT_PREFIX + "reason", _text(error.reason)),
         (DLT_PREFIX + "class.name", b"hadath.worker"),
-        (DLT_PREFIX + "exception.class.name", error.error_class.encode()),
-        (DLT_PREFIX + "exception.message", error.message[:2000].encode()),
-        (DLT_PREFIX + "exception.stacktrace", stack.encode()),
+        (DLT_PREFIX + "exception.class.name", _text(error.error_class)),
+        (DLT_PREFIX + "exception.message", _text(error.message[:2000])),
+        (DLT_PREFIX + "exception.stacktrace", _text(error.stacktrace)),
         (DLT_PREFIX + "failed.at", str(int(time.time() * 1000)).encode()),
     ]
     return OutRecord(topic, consumed.key, consumed.value, [*list(consumed.headers), *extra])
-
-
-@dataclass(frozen=True)
-class Outcome:
-    article: Article | None
-    events: list[Event]
-    records: list[OutRecord]
-    rejected: RecordRejected | None = None
-
-
-Extractor = Callable[[Article], list[Event]]
-
-
-def dead_letter_outcome(
-    consumed: Consumed, error: RecordRejected, dlt_topic: str, article: Article | None = None
-) -> Outcome:
-    return Outcome(article, [], [dead_letter_record(consumed, error, dlt_topic)], error)
-
-
-def run_extractor(article: Article, extractor: Extractor) -> list[Event]:
-    """The extractor call with any exception turned into RecordRejected(extractor_error)."""
-    try:
-        return extractor(article)
-    except Exception as exc:  # an extractor bug must not stop the stream: dead-letter it
-        raise RecordRejected("extractor_error", "extract", f"{type(exc).__name__}: {exc}", exc) from exc
-
-
-def process_record(
-    consumed: Consumed,
-    extractor: Extractor,
-    *,
-    events_topic: str,
-    dlt_topic: str,
-    max_bytes: int,
-    source: str,
-) -> Outcome:
-    """Everything the worker does for one record, minus I/O. Never raises for bad data."""
-    try:
-        article = decode_article(consumed.value, max_bytes)
-    except RecordRejected as error:
-        return dead_letter_outcome(consumed, error, dlt_topic)
-    try:
-        events = run_extractor(article, extractor)
-    except RecordRejected as error:
-        return dead_letter_outcome(consumed, error, dlt_topic, article)
-    records = [event_record(event, events_topic, source) for event in events]
-    return Outcome(article, events, records)

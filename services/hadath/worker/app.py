@@ -11,6 +11,9 @@ Per record, in the order records are read:
    Faust commits acked offsets only, so the committed offset never passes an article whose
    output is not on the broker: at least once, nothing lost (docs/reliability.md).
 
+Every step runs inside ``records.at_stage``: an exception nobody anticipated becomes a dead
+letter with reason ``internal_error`` and its traceback, never a crash of the agent.
+
 Up to ``HADATH_MAX_IN_FLIGHT`` articles are in flight at once; the order of acks is what
 makes that safe.
 """
@@ -18,22 +21,28 @@ makes that safe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import Any
 
 import faust
+from aiokafka.errors import KafkaError
+from faust.exceptions import ProducerSendError
 
 from hadath import __version__, metrics
 from hadath.records import (
+    INTERNAL_ERROR,
     Consumed,
     DuplicateIds,
     OutRecord,
     RecordRejected,
+    at_stage,
     dead_letter_record,
     decode_article,
     serialized_event_record,
@@ -51,6 +60,10 @@ READY_LINE = "hadath worker ready"
 DELIVERY_ATTEMPTS = 3
 EXIT_FATAL = 70  # delivery impossible: exit *without* committing, redelivery on restart
 EXIT_SHUTDOWN_TIMEOUT = 75
+
+
+# What the producer raises when a record could not be delivered (Faust wraps send errors).
+DELIVERY_ERRORS = (KafkaError, ProducerSendError)
 
 
 class FatalDeliveryError(RuntimeError):
@@ -71,8 +84,14 @@ def _consumed(message: Any) -> Consumed:
 
 
 class ArticleHandler:
-    """What happens to one consumed record. ``prepare`` runs synchronously in read order
-    (so the duplicate check sees articles in order) and returns the async rest."""
+    """The one per-record path: what happens to one consumed record.
+
+    ``prepare`` runs synchronously in read order (so the duplicate check sees articles in
+    order) and returns the async rest. Nothing a record can cause escapes either: each step
+    runs in ``at_stage``, so an unexpected exception dead-letters the record as
+    ``internal_error``. The one exception that leaves is FatalDeliveryError (not even the
+    dead letter could be written): the worker then exits without committing.
+    """
 
     def __init__(self, app: faust.App, settings: Settings, pool: ExtractorPool | None) -> None:
         self.app = app
@@ -85,13 +104,16 @@ class ArticleHandler:
         metrics.received()
         try:
             article = decode_article(consumed.value, self.settings.max_article_bytes)
+            if self.pool is None:  # pass-through: the framework's ceiling, see docs/scaling.md
+                with at_stage("produce"):
+                    marker = self._marker(article)
+                return self._deliver_events(consumed, [marker])
+            with at_stage("validate"):
+                duplicate = self.duplicates.check(article)
+            if duplicate is not None:
+                raise duplicate
         except RecordRejected as error:
             return self._dead_letter(consumed, error)
-        if self.pool is None:  # pass-through: the framework's ceiling, see docs/scaling.md
-            return self._deliver_events(consumed, [self._marker(article)])
-        duplicate = self.duplicates.check(article)
-        if duplicate is not None:
-            return self._dead_letter(consumed, duplicate)
         return self._extract(consumed, article)
 
     def _marker(self, article: Article) -> OutRecord:
@@ -100,20 +122,26 @@ class ArticleHandler:
         return OutRecord(self.settings.events_topic, key, value, [("ce_subject", key)])
 
     async def _extract(self, consumed: Consumed, article: Article) -> None:
-        assert self.pool is not None and consumed.value is not None
+        assert self.pool is not None
         t0 = time.perf_counter()
         try:
-            events = await self.pool.extract(consumed.value)
+            with at_stage("extract"):
+                # The validated article, re-serialised: the child parses exactly what passed
+                # validation here, whatever JSON dialect the producer wrote.
+                events = await self.pool.extract(article.model_dump_json().encode("utf-8"))
+            with at_stage("produce"):  # serialising the output records
+                records = [
+                    serialized_event_record(
+                        event_id, article_id, value, self.settings.events_topic, self.source
+                    )
+                    for event_id, article_id, value in events
+                ]
         except RecordRejected as error:
-            metrics.extraction_seconds(time.perf_counter() - t0)
             self.duplicates.forget(article.id)
             await self._dead_letter(consumed, error)
             return
-        metrics.extraction_seconds(time.perf_counter() - t0)
-        records = [
-            serialized_event_record(event_id, article_id, value, self.settings.events_topic, self.source)
-            for event_id, article_id, value in events
-        ]
+        finally:
+            metrics.extraction_seconds(time.perf_counter() - t0)
         await self._deliver_events(consumed, records)
 
     async def _deliver_events(self, consumed: Consumed, records: list[OutRecord]) -> None:
@@ -122,11 +150,15 @@ class ArticleHandler:
         except FatalDeliveryError as exc:
             # The events cannot be written: park the article on the dead-letter topic instead
             # (stage "produce"), so one poisonous output cannot stop the stream.
-            error = RecordRejected("produce_failed", "produce", str(exc), exc.__cause__)
-            await self._dead_letter(consumed, error)
+            cause = exc.__cause__
+            reason = "produce_failed" if isinstance(cause, DELIVERY_ERRORS) else INTERNAL_ERROR
+            await self._dead_letter(consumed, RecordRejected(reason, "produce", str(exc), cause))
             return
-        metrics.events_produced(r.value for r in records)
-        metrics.processed(consumed.timestamp_ms)  # at ack time: end-to-end latency
+        try:
+            metrics.events_produced(r.value for r in records)
+            metrics.processed(consumed.timestamp_ms)  # at ack time: end-to-end latency
+        except Exception:  # the output is on the broker: a bookkeeping bug must not redo it
+            log.exception("counting %s[%d]@%d failed", consumed.topic, consumed.partition, consumed.offset)
         log.debug("%s[%d]@%d: %d events", consumed.topic, consumed.partition, consumed.offset, len(records))
 
     async def _dead_letter(self, consumed: Consumed, error: RecordRejected) -> None:
@@ -140,7 +172,12 @@ class ArticleHandler:
             error.stage,
             error.message[:300],
         )
-        record = dead_letter_record(consumed, error, self.settings.dlt_topic)
+        try:
+            record = dead_letter_record(consumed, error, self.settings.dlt_topic)
+        except Exception as exc:  # pure and tested, but the last line of defence must not raise
+            log.exception("building the dead letter failed: sending a bare one")
+            bare = RecordRejected(INTERNAL_ERROR, error.stage, f"{error.reason}; then {exc!r}", exc)
+            record = dead_letter_record(replace(consumed, headers=[]), bare, self.settings.dlt_topic)
         try:
             await self._send_all([record])
         except FatalDeliveryError:
@@ -153,7 +190,8 @@ class ArticleHandler:
                 consumed.offset,
             )
             raise
-        metrics.dead_lettered(error.reason, consumed.timestamp_ms)
+        with contextlib.suppress(Exception):  # on the broker: counting must not undo that
+            metrics.dead_lettered(error.reason, consumed.timestamp_ms)
 
     async def _send_all(self, records: list[OutRecord]) -> None:
         """Send and wait for every acknowledgement; retry the lot a few times.
@@ -161,7 +199,9 @@ class ArticleHandler:
         The producer itself retries transient errors (a broker outage) for up to
         ``producer_request_timeout``; what reaches us here is a hard failure. A retry
         resends records that may already be on the broker: duplicates with the same
-        deterministic key are harmless (docs/reliability.md).
+        deterministic key are harmless (docs/reliability.md). An exception that is not a
+        Kafka delivery error is a bug, not a delivery problem: no retry. Either way the
+        records are not on the broker: FatalDeliveryError, its cause the last exception.
         """
         producer = self.app.producer
         last: BaseException | None = None
@@ -176,12 +216,12 @@ class ArticleHandler:
                 for future in futures:
                     await future
                 return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
+            except DELIVERY_ERRORS as exc:
                 last = exc
                 log.warning("delivery attempt %d/%d failed: %r", attempt, DELIVERY_ATTEMPTS, exc)
                 await asyncio.sleep(0.5 * attempt)
+            except Exception as exc:
+                raise FatalDeliveryError(f"unexpected {type(exc).__name__}: {exc}") from exc
         raise FatalDeliveryError(f"{type(last).__name__}: {last}") from last
 
 

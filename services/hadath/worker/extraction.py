@@ -7,7 +7,7 @@ dead-lettered with reason ``extract_timeout`` and a fresh child takes over. It a
 the CPU-heavy extraction on a second core while the parent process does Kafka I/O.
 
 Protocol on the child's stdin/stdout: frames of a 4-byte big-endian length and a pickle.
-Parent -> child: the article record's value (bytes, already validated by the parent).
+Parent -> child: the article as validated by the parent, re-serialised (JSON bytes).
 Child -> parent: ``("ready", info)`` once after start-up, then per request
 ``("ok", [(event_id, article_id, event_json_bytes), ...])`` or
 ``("error", reason, stage, message, exception_class, stacktrace)``.
@@ -32,7 +32,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from hadath.records import RecordRejected
+from hadath.records import RecordRejected, serialize_events
+from hadath_schemas import Article
 
 log = logging.getLogger("hadath.worker")
 
@@ -86,9 +87,6 @@ def _die_with_parent() -> None:
 
 def child_main(spec: str) -> int:
     """The child's loop. stdout carries frames only: anything printed goes to stderr."""
-    from hadath.records import serialize_events
-    from hadath_schemas import Article
-
     _die_with_parent()
     frames_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -108,20 +106,26 @@ def child_main(spec: str) -> int:
         request = _read_frame(frames_in)
         if request is None:  # parent closed the pipe: shut down quietly
             return 0
-        try:
-            article = Article.model_validate_json(request)
-            reply: tuple[Any, ...] = ("ok", serialize_events(extractor(article)))
-        except Exception as exc:  # an extractor bug must not stop the stream: dead-letter it
-            stack = "".join(traceback.format_exception(exc))[-4000:]
-            reply = (
-                "error",
-                "extractor_error",
-                "extract",
-                f"{type(exc).__name__}: {exc}"[:2000],
-                type(exc).__qualname__,
-                stack,
-            )
-        _write_frame(frames_out, reply)
+        _write_frame(frames_out, _answer(request, extractor))
+
+
+def _answer(request: bytes, extractor: Callable[[Any], list[Any]]) -> tuple[Any, ...]:
+    """One request's reply. An extractor bug must not stop the stream: whatever raises is
+    reported, and the parent dead-letters the article (``extractor_error`` when the
+    extractor raised, ``internal_error`` for our own parsing or serialising)."""
+    step = ("internal_error", "extract")
+    try:
+        article = Article.model_validate_json(request)
+        step = ("extractor_error", "extract")
+        events = extractor(article)
+        step = ("internal_error", "produce")  # serialising the events
+        return ("ok", serialize_events(events))
+    except Exception as exc:
+        reason, stage = step
+        prefix = "unexpected " if reason == "internal_error" else ""
+        stack = "".join(traceback.format_exception(exc))[-4000:]
+        message = f"{prefix}{type(exc).__name__}: {exc}"[:2000]
+        return ("error", reason, stage, message, type(exc).__qualname__, stack)
 
 
 # --------------------------------------------------------------------------- parent side
