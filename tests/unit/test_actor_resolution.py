@@ -481,3 +481,37 @@ def test_words_before_a_comma_after_a_locative_are_no_name() -> None:
     got = _actors("وفي قصر الرحاب، الجنرال الأمريكي يلتقي الوزير")
     assert ("الجنرال الأمريكي", "USAMIL") in got
     assert not any("الرحاب" in span for span, _ in got)
+
+
+# ---------------------------------------------------------------- bare government / opposition
+
+
+def _article_actors(title: str, body: str) -> list[tuple[str, str | None]]:
+    text = title + "\n" + body
+    return [(text[a.start : a.end], a.code) for a in find_actors(make_doc(text, len(title)))]
+
+
+_ONE_COUNTRY_BODY = (
+    "خرج آلاف التونسيين إلى شوارع صفاقس احتجاجا على الضرائب. "
+    "وطالب المحتجون الحكومة بإلغاء القانون. واتهمت المعارضة الحكومة بتجاهل المطالب. "
+    "وقالت السلطات إن القانون ضروري."
+)
+
+
+def test_bare_government_and_opposition_take_the_country_the_story_is_about() -> None:
+    got = _article_actors("تونس: احتجاجات على قانون المالية", _ONE_COUNTRY_BODY)
+    assert ("الحكومة", "TUNGOV") in got
+    assert ("المعارضة", "TUNOPP") in got
+    assert ("السلطات", "TUNGOV") in got
+
+
+def test_a_lead_about_two_countries_makes_no_country_clear() -> None:
+    got = _article_actors("تونس والجزائر تبحثان أزمة الحدود مع الجزائر", _ONE_COUNTRY_BODY)
+    assert all(code is None for span, code in got if span in ("الحكومة", "المعارضة", "السلطات"))
+
+
+def test_another_states_actor_in_the_sentence_keeps_the_government_uncoded() -> None:
+    body = _ONE_COUNTRY_BODY + " وقال وزير الخارجية الفرنسي إن الحكومة تعهدت بالإصلاح."
+    got = _article_actors("تونس: احتجاجات على قانون المالية", body)
+    last = [code for span, code in got if span == "الحكومة"][-1]
+    assert last is None

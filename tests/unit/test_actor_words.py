@@ -45,7 +45,7 @@ def test_class_values_are_well_formed() -> None:
         country, needs, test = value.split(":")
         assert country == "*" or country in iso
         assert needs == "-" or set(needs.split(",")) <= iso
-        assert test in ("any", "dominant")
+        assert test in ("any", "dominant", "lead")
     for value in words["CONTEXT_CHOICE"].values():
         codes = value.split(",")
         assert len(codes) == 2 and set(codes) <= iso

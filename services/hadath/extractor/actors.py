@@ -512,16 +512,16 @@ def _country_counts(ms: list[ActorMention]) -> dict[str, int]:
 # Role nouns whose country is the article's context when no adjacent country names it
 # (spec §5: "النظام" in Syrian news -> SYRGOV). form (folded, without clitics) ->
 # (country, the country keys that must be mentioned in the article, dominant?)
-def _context_rule(value: str) -> tuple[str | None, frozenset[str], bool]:
-    """'SYR:SYR:any' -> ('SYR', {'SYR'}, False); '*:-:dominant' -> (None, {}, True)."""
+def _context_rule(value: str) -> tuple[str | None, frozenset[str], str]:
+    """'SYR:SYR:any' -> ('SYR', {'SYR'}, 'any'); '*:-:lead' -> (None, {}, 'lead')."""
     country, needs, test = value.split(":")
-    if test not in ("any", "dominant"):
+    if test not in ("any", "dominant", "lead"):
         raise ValueError(f"{ACTOR_WORDS_TSV.name}: CONTEXT_ROLE test {test!r}")
     keys = frozenset() if needs == "-" else frozenset(needs.split(","))
-    return (None if country == "*" else country), keys, test == "dominant"
+    return (None if country == "*" else country), keys, test
 
 
-_CONTEXT_ROLES: dict[str, tuple[str | None, frozenset[str], bool]] = {
+_CONTEXT_ROLES: dict[str, tuple[str | None, frozenset[str], str]] = {
     form: _context_rule(value) for form, value in actor_words()["CONTEXT_ROLE"].items()
 }
 
@@ -551,6 +551,7 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
     ranked = sorted(counts.values(), reverse=True)
     top, second = ranked[0], (ranked[1] if len(ranked) > 1 else 0)
     toks = doc.tokens
+    lead: str | None = None  # the article's clear country, computed when first needed
     for m in ms:
         if m.code is not None or m.kind not in ("institution", "title"):
             continue
@@ -567,14 +568,55 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
         ctx = _CONTEXT_ROLES.get(" ".join(words))
         if ctx is None:
             continue
-        country, needs, dominant = ctx
+        country, needs, test = ctx
+        if test == "lead":
+            if lead is None:
+                lead = _lead_country(doc, ms, counts)
+            if lead and _sentence_countries(doc, ms, m) <= {lead}:
+                m.code = lead + (m.role or "GOV")
+            continue
         if country is None:
             if top > second:
                 m.code = max(counts, key=lambda c: counts[c]) + (m.role or "GOV")
             continue
         n = max((counts.get(c, 0) for c in needs), default=0)
-        if n and (not dominant or (n == top and n > second) or _local_top(doc, ms, m) == country):
+        if n and (test == "any" or (n == top and n > second) or _local_top(doc, ms, m) == country):
             m.code = country + (m.role or "GOV")
+
+
+# the lead of a news article: its title and the first two sentences of the body
+_LEAD_SENTENCES = 3
+
+
+def _lead_country(doc: Doc, ms: list[ActorMention], counts: dict[str, int]) -> str:
+    """The country the article is clearly about, or '': the one country that has more
+    mentions in the lead (actors and places) than all other countries together AND is
+    the article's strictly most mentioned country. A bilateral or round-up story has none."""
+    toks = doc.tokens
+    lead = [x for x in ms if toks[x.tok_start].sent < _LEAD_SENTENCES]
+    in_lead = _country_counts(lead)
+    for p in find_places(doc):
+        if (
+            p.place.country
+            and toks[p.tok_start].sent < _LEAD_SENTENCES
+            and not any(x.tok_start <= p.tok_start < x.tok_end for x in lead)
+        ):
+            in_lead[p.place.country] = in_lead.get(p.place.country, 0) + 1
+    if not in_lead:
+        return ""
+    best = max(in_lead, key=lambda c: in_lead[c])
+    if 2 * in_lead[best] <= sum(in_lead.values()):
+        return ""
+    if any(n >= counts.get(best, 0) for c, n in counts.items() if c != best):
+        return ""
+    return best
+
+
+def _sentence_countries(doc: Doc, ms: list[ActorMention], m: ActorMention) -> set[str]:
+    """Country keys of the coded actors in m's sentence: a bare 'الحكومة' next to another
+    state's actor may be that state's government."""
+    sent = doc.tokens[m.tok_start].sent
+    return set(_country_counts([x for x in ms if doc.tokens[x.tok_start].sent == sent]))
 
 
 def _local_top(doc: Doc, ms: list[ActorMention], m: ActorMention) -> str | None:
