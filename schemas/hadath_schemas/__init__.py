@@ -13,6 +13,7 @@ from hadath_schemas.models import (
     Location,
     Mode,
     Span,
+    Story,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "Location",
     "Mode",
     "Span",
+    "Story",
 ]

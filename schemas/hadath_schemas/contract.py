@@ -22,6 +22,7 @@ def schema_id(name: str, version: str = SCHEMA_VERSION) -> str:
 ARTICLE_SCHEMA_ID = schema_id("article")
 EVENT_SCHEMA_ID = schema_id("event")
 DEAD_LETTER_SCHEMA_ID = schema_id("dead_letter")
+STORY_SCHEMA_ID = schema_id("story")
 
 # CloudEvents 1.0, Kafka protocol binding, binary content mode: attributes are ce_* headers.
 CE_SPECVERSION = "1.0"
@@ -32,6 +33,7 @@ DLT_HEADER_PREFIX = "__connect.errors."
 ARTICLES_TOPIC = "hadath.articles"
 EVENTS_TOPIC = "hadath.events"
 DEAD_LETTER_TOPIC = ARTICLES_TOPIC + ".DLT"
+STORIES_TOPIC = "hadath.stories"
 PARTITIONS = 4
 MAX_ARTICLE_BYTES = 1024 * 1024
 
@@ -70,6 +72,7 @@ class Topic:
     record_key: str
     description: str
     ordering: str
+    cleanup_policy: str = "delete"
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -94,6 +97,19 @@ TOPICS: tuple[Topic, ...] = (
         description="One record per distinct event found in an article, with CloudEvents `ce_*` headers. "
         "Delivery is at least once: deduplicate on the key (or compact the topic).",
         ordering="Per event_id; events of one article may land on different partitions.",
+    ),
+    Topic(
+        key="stories",
+        title="Stories",
+        default_name=STORIES_TOPIC,
+        setting="HADATH_STORIES_TOPIC",
+        model="story",
+        record_key="The story_id (UTF-8): stable for the story's life.",
+        description="The rollup of each story (one real-world event reported by one or more articles): "
+        "counts of articles, outlets and events, first and last seen. Compacted: the latest record of a "
+        "key is the story's current state; every event on the events topic names its `story_id`.",
+        ordering="Per story_id, in the order its events were grouped.",
+        cleanup_policy="compact",
     ),
     Topic(
         key="deadLetters",

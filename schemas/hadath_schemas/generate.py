@@ -29,7 +29,7 @@ from hadath_schemas.contract import (
     Topic,
     schema_id,
 )
-from hadath_schemas.models import MAX_TOKEN_CHARS, SCHEMA_VERSION, Article, DeadLetter, Event
+from hadath_schemas.models import MAX_TOKEN_CHARS, SCHEMA_VERSION, Article, DeadLetter, Event, Story
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[1]
 JSON_DIR = SCHEMAS_DIR / "json"
@@ -42,6 +42,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "article": Article,
     "event": Event,
     "dead_letter": DeadLetter,
+    "story": Story,
 }
 
 # Rules the models enforce in code that JSON Schema cannot say (or not cheaply): spelled
@@ -100,6 +101,7 @@ def _event_example() -> dict[str, Any]:
         "outlet": ARTICLE_EXAMPLE["source"],
         "url": None,
         "event_time": ARTICLE_EXAMPLE["published_at"],  # no date expression: the publication time
+        "story_id": "s-5d1c0f3b9a7e2c4d6b8a",
     }
 
 
@@ -204,6 +206,14 @@ def asyncapi() -> dict[str, Any]:
             "bindings": {"kafka": {"key": {"type": "string", "description": "the event_id"}, **kafka_key}},
             "examples": [{"name": "meeting", "payload": EVENT_EXAMPLE}],
         },
+        "Story": {
+            "name": "Story",
+            "title": "Story",
+            "summary": "One real-world event as reported across articles (the grouping: docs/stories.md).",
+            "contentType": "application/json",
+            "payload": _payload("story"),
+            "bindings": {"kafka": {"key": {"type": "string", "description": "the story_id"}, **kafka_key}},
+        },
         "DeadLetter": {
             "name": "DeadLetter",
             "title": "Dead letter",
@@ -218,7 +228,7 @@ def asyncapi() -> dict[str, Any]:
             "bindings": {"kafka": {"key": {"description": "the original key, unchanged"}, **kafka_key}},
         },
     }
-    message_of = {"article": "Article", "event": "Event", "dead_letter": "DeadLetter"}
+    message_of = {"article": "Article", "event": "Event", "dead_letter": "DeadLetter", "story": "Story"}
     channels: dict[str, Any] = {}
     for topic in TOPICS:
         message = message_of[topic.model]
@@ -231,7 +241,7 @@ def asyncapi() -> dict[str, Any]:
                 "kafka": {
                     "topic": topic.default_name,
                     "partitions": PARTITIONS,
-                    "topicConfiguration": {"cleanup.policy": ["delete"]},
+                    "topicConfiguration": {"cleanup.policy": [topic.cleanup_policy]},
                     **kafka_key,
                 }
             },
@@ -256,6 +266,12 @@ def asyncapi() -> dict[str, Any]:
             "title": "Publish events",
             "channel": {"$ref": "#/channels/events"},
             "messages": [{"$ref": "#/channels/events/messages/event"}],
+        },
+        "sendStories": {
+            "action": "send",
+            "title": "Publish story rollups",
+            "channel": {"$ref": "#/channels/stories"},
+            "messages": [{"$ref": "#/channels/stories/messages/story"}],
         },
         "sendDeadLetters": {
             "action": "send",
@@ -383,7 +399,7 @@ def topics_markdown() -> str:
     headers_of = {"event": list(EVENT_HEADERS), "dead_letter": dead_letter_headers()}
     for topic in TOPICS:
         out += _topic_section(topic, headers_of.get(topic.model))
-    for name in ("article", "event"):
+    for name in ("article", "event", "story"):
         schema = json_schema(name, MODELS[name])
         out += [f"## {schema['title']}", "", f"JSON Schema `$id`: `{schema['$id']}`", ""]
         out += [*_field_rows(schema), ""]
@@ -407,6 +423,7 @@ def _topic_section(topic: Topic, headers: list[Header] | None) -> list[str]:
         "article": "JSON [Article](#article) (`schemas/json/article.schema.json`)",
         "event": "JSON [Event](#event) (`schemas/json/event.schema.json`)",
         "dead_letter": "the original value, byte for byte",
+        "story": "JSON [Story](#story) (`schemas/json/story.schema.json`)",
     }[topic.model]
     lines = [
         f"## `{topic.default_name}` ({topic.title.lower()})",
@@ -417,6 +434,7 @@ def _topic_section(topic: Topic, headers: list[Header] | None) -> list[str]:
         f"- key: {topic.record_key}",
         f"- value: {value}",
         f"- ordering: {topic.ordering}",
+        f"- cleanup policy: `{topic.cleanup_policy}`",
         "",
     ]
     if headers:

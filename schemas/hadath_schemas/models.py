@@ -8,7 +8,7 @@ These models are the single source of truth: the JSON Schema files in
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 """Semantic version of the contract; see schemas/README.md for how it moves."""
 
 MAX_TOKEN_CHARS = 1000
@@ -244,6 +244,40 @@ class Event(BaseModel):
         description="When the event happened, for plotting: the start (00:00 UTC) of the resolved "
         "`date.value` (day or month precision) when there is one, else `published_at`; null when neither.",
     )
+    story_id: str | None = Field(
+        default=None,
+        description="The story (one real-world event reported by one or more articles) this event "
+        "belongs to; its rollup is on the stories topic. Set by the worker; null from `hadath extract`.",
+    )
+
+
+class Story(BaseModel):
+    """One real-world event as reported across articles: the rollup on the stories topic.
+
+    A story is founded by its first event; later events of the same type, with compatible
+    parties and place and an event day within the window join it (docs/stories.md)."""
+
+    model_config = ConfigDict(extra="forbid", title="Story")
+
+    story_id: str = Field(description="Stable: derived from the founding event; the record key.")
+    type: EventType
+    parties: list[str] = Field(description="Actor scoring keys (spec §5) of the founding event.")
+    place: str | None = Field(default=None, description="Location name of the founding event.")
+    place_country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    day: date | None = Field(default=None, description="Event day (UTC) of the founding event.")
+    first_day: date | None = Field(default=None, description="Earliest event day of its events.")
+    last_day: date | None = Field(default=None, description="Latest event day of its events.")
+    first_seen: datetime | None = Field(
+        default=None, description="Earliest publication time of its articles."
+    )
+    last_seen: datetime | None = Field(default=None, description="Latest publication time of its articles.")
+    founder_event_id: str
+    article_count: int = Field(ge=1)
+    outlet_count: int = Field(ge=0)
+    event_count: int = Field(ge=1)
+    article_ids: list[str]
+    outlets: list[str]
+    event_ids: list[str]
 
 
 class DeadLetter(BaseModel):

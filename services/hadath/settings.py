@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     articles_topic: str = "hadath.articles"
     events_topic: str = "hadath.events"
+    stories_topic: str = "hadath.stories"  # compacted story rollups (docs/stories.md)
     dead_letter_topic: str = ""  # empty: "<articles_topic>.DLT"
     partitions: AtLeastOne = 4
     replication_factor: AtLeastOne = 1

@@ -25,6 +25,7 @@ from hadath_schemas.contract import (
     EVENTS_TOPIC,
     MAX_ARTICLE_BYTES,
     PARTITIONS,
+    STORIES_TOPIC,
     schema_id,
 )
 from hadath_schemas.generate import (
@@ -118,12 +119,14 @@ def test_topics_keys_and_partitions_match_the_settings_defaults(doc) -> None:
         "articles": settings.articles_topic,
         "events": settings.events_topic,
         "deadLetters": settings.dlt_topic,
+        "stories": settings.stories_topic,
     }
     assert (
         settings.articles_topic,
         settings.events_topic,
         settings.dlt_topic,
-    ) == (ARTICLES_TOPIC, EVENTS_TOPIC, DEAD_LETTER_TOPIC)
+        settings.stories_topic,
+    ) == (ARTICLES_TOPIC, EVENTS_TOPIC, DEAD_LETTER_TOPIC, STORIES_TOPIC)
     assert settings.partitions == PARTITIONS
     assert settings.max_article_bytes == MAX_ARTICLE_BYTES
     for channel in doc["channels"].values():

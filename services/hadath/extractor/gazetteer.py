@@ -29,6 +29,16 @@ class Coordinates:
 
 
 @cache
+def country_names() -> dict[str, str]:
+    """Alpha-3 code -> the English name of its country row in places.tsv."""
+    names: dict[str, str] = {}
+    for cols in read_tsv(DATA_DIR / "places.tsv"):
+        if len(cols) >= 4 and cols[3] == "country":
+            names.setdefault(cols[2], cols[1])
+    return names
+
+
+@cache
 def place_coordinates() -> dict[tuple[str, str], Coordinates]:
     """(English name, alpha-3 country) of a places.tsv row -> where it is (GeoNames, joined at
     build time by data/tools/places_coordinates.py)."""

@@ -1,0 +1,218 @@
+"""One story per real-world event: the grouping decision (functional core, no I/O).
+
+Five outlets reporting the same meeting give five events; a *story* groups them. The worker's
+Faust table (hadath.worker.stories) keeps the open stories of each event type and calls
+:func:`assign` for every event; everything here is a pure function of its arguments, so the
+decision is tested and measured offline (tests/unit/test_stories.py,
+tests/unit/test_story_pairs.py with hand-labelled corpus pairs; figures in docs/stories.md).
+
+Two events are the same story (:func:`same_story`) when they have
+
+* the same event type, and either
+* the same specific place (a city, site or region, not a whole country), parties that do not
+  disagree (either side without coded parties, or compatible as below) and event days
+  (``event_time``, UTC) at most ``PLACE_WINDOW_DAYS`` apart: later reports of an attack on a
+  town often carry only their own publication day; or
+* event days at most ``WINDOW_DAYS`` apart, compatible parties (the actor scoring keys, spec
+  §5, of one event are a subset of the other's: a report naming fewer parties is compatible
+  with one naming more; an event with no coded party matches nothing) and compatible places
+  (equal, or one unknown, or one the country the other lies in).
+
+An event joins the first story (oldest first) whose founding event it is the same story as;
+otherwise it founds a new story. The story id is derived from the founding event's id, so it
+never changes while the story grows, and replaying the same event is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from hadath_schemas import Event, Story
+
+WINDOW_DAYS = 0
+"""Without a shared specific place, events of different days are different stories."""
+PLACE_WINDOW_DAYS = 7
+"""At the same specific place, events up to this many days apart are one story."""
+
+
+def scoring_key(code: str) -> str:
+    """Spec §5: the first three letters, or six for IGO/NGO codes."""
+    return code[:6] if code[:3] in ("IGO", "NGO") else code[:3]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvent:
+    """What grouping needs to know of an event."""
+
+    event_id: str
+    article_id: str
+    outlet: str | None
+    type: str
+    parties: frozenset[str]
+    place: str | None
+    place_country: str | None
+    place_is_country: bool
+    day: date | None
+    seen: datetime | None  # publication time of the article
+
+    @classmethod
+    def of(cls, event: Event) -> StoryEvent:
+        loc = event.location
+        when = event.event_time
+        return cls(
+            event_id=event.event_id,
+            article_id=event.article_id,
+            outlet=event.outlet,
+            type=str(event.type),
+            parties=frozenset(scoring_key(a.code) for a in [*event.source, *event.target]),
+            place=loc.name if loc else None,
+            place_country=loc.country if loc else None,
+            # a country-level location: its gazetteer point is the country's (see places data)
+            place_is_country=bool(loc and loc.country and loc.name and _is_country(loc.name, loc.country)),
+            day=_utc_day(when),
+            seen=event.published_at,
+        )
+
+
+def _utc_day(when: datetime | None) -> date | None:
+    if when is None:
+        return None
+    return (when.astimezone(UTC) if when.tzinfo else when).date()
+
+
+def _is_country(name: str, country: str) -> bool:
+    from hadath.extractor.gazetteer import country_names
+
+    return country_names().get(country) == name
+
+
+def _compatible_parties(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _compatible_places(a: StoryEvent, b: StoryEvent) -> bool:
+    if a.place is None or b.place is None or a.place == b.place:
+        return True
+    if a.place_is_country and a.place_country == b.place_country:
+        return True
+    return b.place_is_country and b.place_country == a.place_country
+
+
+def same_story(a: StoryEvent, b: StoryEvent, window_days: int = WINDOW_DAYS) -> bool:
+    """The pairwise decision (symmetric)."""
+    if a.type != b.type or a.day is None or b.day is None:
+        return False
+    apart = abs((a.day - b.day).days)
+    if a.place is not None and a.place == b.place and not a.place_is_country:
+        # a report without coded parties still names the town; named parties must agree
+        parties_agree = not a.parties or not b.parties or _compatible_parties(a.parties, b.parties)
+        return apart <= PLACE_WINDOW_DAYS and parties_agree
+    if apart > window_days:
+        return False
+    return _compatible_parties(a.parties, b.parties) and _compatible_places(a, b)
+
+
+def story_id(founder: StoryEvent) -> str:
+    return "s-" + hashlib.sha1(founder.event_id.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    story: Story  # the story after the event joined it
+    founded: bool  # True: the event started a new story
+    changed: bool  # False: the event was already counted (a redelivery)
+
+
+def new_story(founder: StoryEvent) -> Story:
+    return Story(
+        story_id=story_id(founder),
+        type=founder.type,
+        parties=sorted(founder.parties),
+        place=founder.place,
+        place_country=founder.place_country,
+        day=founder.day,
+        first_day=founder.day,
+        last_day=founder.day,
+        first_seen=founder.seen,
+        last_seen=founder.seen,
+        founder_event_id=founder.event_id,
+        event_ids=[founder.event_id],
+        article_ids=[founder.article_id],
+        outlets=[founder.outlet] if founder.outlet else [],
+        article_count=1,
+        outlet_count=1 if founder.outlet else 0,
+        event_count=1,
+    )
+
+
+def founder_of(story: Story) -> StoryEvent:
+    """The founding event as the story keeps it (what later events are compared with)."""
+    return StoryEvent(
+        event_id=story.founder_event_id,
+        article_id=story.article_ids[0],
+        outlet=None,
+        type=str(story.type),
+        parties=frozenset(story.parties),
+        place=story.place,
+        place_country=story.place_country,
+        place_is_country=bool(
+            story.place and story.place_country and _is_country(story.place, story.place_country)
+        ),
+        day=story.day,
+        seen=story.first_seen,
+    )
+
+
+def joined(story: Story, e: StoryEvent) -> Story:
+    """The story with one more event (idempotent: an event already counted changes nothing)."""
+    if e.event_id in story.event_ids:
+        return story
+    articles = story.article_ids if e.article_id in story.article_ids else [*story.article_ids, e.article_id]
+    outlets = story.outlets if not e.outlet or e.outlet in story.outlets else [*story.outlets, e.outlet]
+    days = [d for d in (story.first_day, story.last_day, e.day) if d is not None]
+    seen = [s for s in (story.first_seen, story.last_seen, e.seen) if s is not None]
+    return story.model_copy(
+        update={
+            "event_ids": [*story.event_ids, e.event_id],
+            "article_ids": articles,
+            "outlets": outlets,
+            "article_count": len(articles),
+            "outlet_count": len(outlets),
+            "event_count": story.event_count + 1,
+            "first_day": min(days, default=None),
+            "last_day": max(days, default=None),
+            "first_seen": min(seen, key=_sort_time, default=None),
+            "last_seen": max(seen, key=_sort_time, default=None),
+        }
+    )
+
+
+def _sort_time(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def assign(open_stories: Iterable[Story], e: StoryEvent, window_days: int = WINDOW_DAYS) -> Decision:
+    """The story ``e`` belongs to, given the open stories of its type (oldest first)."""
+    candidates = list(open_stories)
+    for story in candidates:
+        if e.event_id in story.event_ids:
+            return Decision(story, founded=False, changed=False)
+    for story in candidates:
+        if same_story(founder_of(story), e, window_days):
+            return Decision(joined(story, e), founded=False, changed=True)
+    return Decision(new_story(e), founded=True, changed=True)
+
+
+def group(events: Iterable[StoryEvent], window_days: int = WINDOW_DAYS) -> dict[str, str]:
+    """event_id -> story_id for events taken in order (what the worker does, without Kafka)."""
+    stories: dict[str, Story] = {}
+    out: dict[str, str] = {}
+    for e in events:
+        pool = [s for s in stories.values() if s.type == e.type]
+        decision = assign(pool, e, window_days)
+        stories[decision.story.story_id] = decision.story
+        out[e.event_id] = decision.story.story_id
+    return out
