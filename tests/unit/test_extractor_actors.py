@@ -61,3 +61,12 @@ def test_places() -> None:
     doc = make_doc("غارات على حلب", 0)
     places = find_places(doc)
     assert places and places[0].place.country == "SYR"
+
+
+def test_hashtags_around_names_do_not_split_them() -> None:
+    # '#first_last' is the full name; '#X' before a coordinated name keeps both parties
+    assert _actors("وقال الرئيس الفرنسي #إيمانويل_ماكرون إن") == [
+        ("الرئيس الفرنسي #إيمانويل_ماكرون", "FRAGOV")
+    ]
+    assert _actors("ودعت #بريطانيا و #ألمانيا إلى الهدوء") == [("بريطانيا", "GBR"), ("ألمانيا", "DEU")]
+    assert ("الحكومة_الليبية", "LBYGOV") in _actors("وقالت #الحكومة_الليبية إن")

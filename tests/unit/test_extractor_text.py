@@ -30,6 +30,14 @@ def test_normalise_offsets_point_into_original() -> None:
     assert fold(text[o1:o2]) == "الوزير"
 
 
+def test_hashtag_markup_reads_like_running_text() -> None:
+    # the mark is dropped and an underscore joins words like a space; spans stay original
+    text = "والتقى #عمر_الخيام مع #الوفد_المغربي"
+    doc = make_doc(text, 0)
+    assert [t.norm for t in doc.tokens] == ["والتقي", "عمر", "الخيام", "مع", "الوفد", "المغربي"]
+    assert [text[t.start : t.end] for t in doc.tokens][1:3] == ["عمر", "الخيام"]
+
+
 def test_normalise_fast_path_is_identity_on_plain_text() -> None:
     norm, idx = normalise("قال الوزير")
     assert norm == "قال الوزير"

@@ -45,14 +45,18 @@ _TATWEEL = "\u0640"
 # makes them redundant, so they are dropped like diacritics.
 _EXTRA_MARKS = frozenset("\u0653\u0654\u0655\u0670")
 _PERSIAN = {"\u06cc": "\u064a", "\u06a9": "\u0643", "\u06c1": "\u0647", "\u06d5": "\u0647"}
+# Hashtag markup around names and phrases ('#ترمب', '#النظام_السوري'): the mark is dropped
+# and the underscore read as a space, so the words inside match like running text.
+_HASHTAG_MARK = "#"
+_HASHTAG_SPACE = "_"
 
 
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """The folded form of one character: '' (dropped), itself, or a short string."""
-    if ch in _INVISIBLE or ch == _TATWEEL or ch in _EXTRA_MARKS or ch == "\x00":
+    if ch in _INVISIBLE or ch in _EXTRA_MARKS or ch in (_TATWEEL, _HASHTAG_MARK, "\x00"):
         return ""
-    if ch.isspace():
+    if ch.isspace() or ch == _HASHTAG_SPACE:
         return " " if ch != "\n" else "\n"
     out = normalize_unicode(ch)
     if unicodedata.category(ch) == "Cc":
