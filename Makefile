@@ -85,7 +85,7 @@ clean:  ## remove the virtualenv, broker state, caches, build output and Faust d
 	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info build hadath-*-data
 
 # ---------------------------------------------------------------- monitoring (docs/monitoring.md)
-.PHONY: monitoring-tools dashboard-snapshot dashboards
+.PHONY: monitoring-tools dashboard-snapshot dashboards k8s-rules
 PROMETHEUS_URL ?=
 SNAPSHOT ?= .run/dashboard.png
 
@@ -99,6 +99,9 @@ monitoring-tools: venv  ## prometheus + promtool (Debian package), when missing
 
 dashboards: venv  ## regenerate deploy/grafana/dashboards/*.json from their builders (deploy/grafana/*.py)
 	$(BIN)/python deploy/grafana/builder.py --write
+
+k8s-rules: venv  ## regenerate deploy/k8s/prometheus-operator/prometheusrule.yaml from deploy/prometheus/rules
+	$(BIN)/python deploy/prometheus/render_rules.py --write
 
 dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
 	$(BIN)/python deploy/local/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)

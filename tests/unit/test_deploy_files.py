@@ -751,3 +751,70 @@ def test_manifests_agree_with_hadath_and_each_other() -> None:
     assert parse_memory(resources["limits"]["memory"]) > parse_memory(resources["requests"]["memory"])
     assert parse_cpu(resources["limits"]["cpu"]) >= parse_cpu(resources["requests"]["cpu"]) > 0
     assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
+
+
+# ---------------------------------------------------------------- Prometheus Operator objects
+K8S_MONITORING = K8S / "prometheus-operator"
+OPERATOR_SCHEMAS = SCHEMAS / "prometheus-operator" / "v0.80.1"
+
+
+def monitoring_objects() -> dict[str, dict[str, Any]]:
+    """kind -> object of deploy/k8s/prometheus-operator (its kustomization's resources)."""
+    resources = yaml.safe_load((K8S_MONITORING / "kustomization.yaml").read_text())["resources"]
+    assert set(resources) == {p.name for p in K8S_MONITORING.glob("*.yaml")} - {"kustomization.yaml"}
+    objects = [
+        doc for name in resources for doc in yaml.safe_load_all((K8S_MONITORING / name).read_text()) if doc
+    ]
+    return {obj["kind"]: obj for obj in objects}
+
+
+def operator_schema_errors(obj: dict[str, Any]) -> list[str]:
+    """Errors against the vendored (strict) schema of the Prometheus Operator kind."""
+    path = OPERATOR_SCHEMAS / f"{obj['kind'].lower()}-monitoring-v1.json"
+    assert path.exists(), f"no vendored schema for {obj['kind']}"
+    validator = jsonschema.Draft202012Validator(json.loads(path.read_text()))
+    return [
+        f"{obj['kind']} {'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(obj)
+    ]
+
+
+def test_prometheus_operator_objects_match_their_crd_schemas() -> None:
+    objects = monitoring_objects()
+    assert set(objects) == {"ServiceMonitor", "PrometheusRule"}
+    assert [error for obj in objects.values() for error in operator_schema_errors(obj)] == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "edit"),
+    [
+        ("ServiceMonitor", lambda o: o["spec"]["endpoints"][0].update(interval="fifteen seconds")),
+        ("ServiceMonitor", lambda o: o["spec"]["endpoints"][0].update(targetport="metrics")),
+        ("ServiceMonitor", lambda o: o["spec"].update(selector={"matchLabel": {"app": "x"}})),
+        ("PrometheusRule", lambda o: o["spec"]["groups"][0]["rules"][0].update(expresion="up == 0")),
+        ("PrometheusRule", lambda o: o["spec"]["groups"][0].update(rules="up == 0")),
+        ("PrometheusRule", lambda o: o["spec"]["groups"][0]["rules"][0].update(**{"for": "2 minutes"})),
+    ],
+)
+def test_crd_schemas_reject_a_broken_copy(kind: str, edit: Any) -> None:
+    obj = copy.deepcopy(monitoring_objects()[kind])
+    edit(obj)
+    assert operator_schema_errors(obj) != []
+
+
+def test_service_monitor_scrapes_the_worker_service_as_the_rules_expect() -> None:
+    monitor = monitoring_objects()["ServiceMonitor"]
+    rule = monitoring_objects()["PrometheusRule"]
+    service = k8s_object("Service")
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    endpoint = monitor["spec"]["endpoints"][0]
+    assert endpoint["port"] in [port["name"] for port in service["spec"]["ports"]]
+    assert endpoint["path"] == "/metrics"
+    # No jobLabel: the operator names the job after the Service; the rules select that job.
+    assert "jobLabel" not in monitor["spec"]
+    job_selectors = set(re.findall(r'job="([^"]+)"', json.dumps(rule["spec"]).replace('\\"', '"')))
+    assert job_selectors == {service["metadata"]["name"]}
+    assert (
+        yaml.safe_load((K8S_MONITORING / "kustomization.yaml").read_text())["namespace"]
+        == (kustomization()["namespace"])
+    )

@@ -28,8 +28,10 @@ GRAFANA = ROOT / "deploy" / "grafana"
 DASHBOARD = GRAFANA / "dashboards" / "hadath.json"
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
 sys.path.insert(0, str(GRAFANA))
+sys.path.insert(0, str(PROM))
 
 import builder as grafana_builder  # noqa: E402
+import render_rules  # noqa: E402
 from dashboard_snapshot import dashboard_queries, substitute  # noqa: E402
 from local_prometheus import INSTALL_HINT, rule_files  # noqa: E402
 
@@ -90,16 +92,72 @@ def test_every_alert_has_a_firing_and_a_silent_unit_test():
             for check in case.get("alert_rule_test") or []:
                 (firing if check.get("exp_alerts") else silent).add(check["alertname"])
     expected = alert_names()
-    assert {"HadathWorkerDown", "HadathConsumerLagGrowing", "HadathDeadLetterRatioHigh",
-            "HadathNoEventsProduced", "HadathLatencyP99High"} <= expected  # fmt: skip
+    assert {"HadathWorkerDown", "HadathNoWorkers", "HadathConsumerLagGrowing", "HadathDeadLetterRatioHigh",
+            "HadathNoEventsProduced", "HadathLatencyP99High", "HadathConsumerStalled",
+            "HadathLagPollingFailing"} <= expected  # fmt: skip
     assert expected <= firing, f"no firing test for {expected - firing}"
     assert expected <= silent, f"no silent test for {expected - silent}"
 
 
-def test_every_alert_has_a_runbook_section_in_the_docs():
+def test_every_alert_has_a_runbook_url_to_its_section_in_the_docs():
     docs = (ROOT / "docs" / "monitoring.md").read_text(encoding="utf-8").lower()
-    for name in alert_names():
-        assert f"### {name.lower()}" in docs, name
+    for group in render_rules.rule_groups():
+        for rule in group["rules"]:
+            if "alert" in rule:
+                name = rule["alert"].lower()
+                assert rule["annotations"]["runbook_url"] == f"docs/monitoring.md#{name}"
+                assert f"### {name}" in docs, name
+
+
+# ------------------------------------------------------------ the selector as a setting
+WORKER_SERIES = re.compile(r"\b(hadath_[a-z_]+|up|process_[a-z_]+)\b(?!:)(\{[^}]*\})?")
+
+
+def test_rules_select_every_worker_series_with_the_source_selector():
+    for group in render_rules.rule_groups():
+        for rule in group["rules"]:
+            found = [(m.group(1), m.group(2) or "") for m in WORKER_SERIES.finditer(rule["expr"])
+                     if not rule["expr"][: m.start()].endswith(":")]  # fmt: skip
+            for metric, matchers in found:
+                assert render_rules.SOURCE_SELECTOR in matchers, (rule.get("alert") or rule["record"], metric)
+
+
+def test_rendered_rules_carry_the_given_selector_and_runbook_base():
+    selector = 'job="kubernetes-pods", app_kubernetes_io_name="hadath"'
+    groups = render_rules.rule_groups(selector, "https://docs.example/hadath/")
+    text = json.dumps(groups)
+    assert render_rules.SOURCE_SELECTOR.replace('"', '\\"') not in text
+    rules = [rule for group in groups for rule in group["rules"]]
+    assert sum(selector in rule["expr"] for rule in rules) >= 10
+    urls = [r["annotations"]["runbook_url"] for r in rules if "alert" in r]
+    assert urls and all(u.startswith("https://docs.example/hadath/docs/monitoring.md#") for u in urls)
+    with pytest.raises(ValueError):
+        render_rules.rule_groups('job="x"} or vector(1) # ')
+
+
+def test_the_k8s_prometheus_rule_is_generated_from_the_rule_files():
+    text = render_rules.K8S_RULE_FILE.read_text(encoding="utf-8")
+    assert text == render_rules.dump(render_rules.prometheus_rule()), "stale: run `make k8s-rules`"
+
+
+def test_the_k8s_rules_pass_promtool_and_the_same_unit_tests(promtool, tmp_path):
+    """The rules as the PrometheusRule carries them, with every unit test's series relabelled
+    to the ServiceMonitor's job: same alerts, same results."""
+    rules = yaml.safe_load(render_rules.K8S_RULE_FILE.read_text(encoding="utf-8"))["spec"]
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    result = run(promtool, "check", "rules", str(tmp_path / "rules.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    k8s_job = re.fullmatch(r'job="([^"]+)"', render_rules.K8S_SELECTOR).group(1)
+    for path in RULE_TESTS:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec["rule_files"] = [str(tmp_path / "rules.yml")]
+        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=1000)
+        text = text.replace(render_rules.SOURCE_SELECTOR, render_rules.K8S_SELECTOR)
+        text = re.sub(r"^(\s+job: )hadath$", rf"\g<1>{k8s_job}", text, flags=re.M)
+        assert "hadath-worker-metrics" in text
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+        result = run(promtool, "test", "rules", str(tmp_path / path.name))
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_exposition_passes_promtool_check_metrics(promtool):
