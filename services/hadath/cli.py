@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -212,7 +213,17 @@ def check_only(
     return report
 
 
+def _since(text: str) -> datetime:
+    from hadath.event_filter import parse_since
+
+    try:
+        return parse_since(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
+
+
 def _cmd_tail(args: argparse.Namespace) -> int:
+    from hadath.event_filter import event_filter
     from hadath.kafka_io import iter_events
     from hadath.security import check_connection
 
@@ -224,10 +235,11 @@ def _cmd_tail(args: argparse.Namespace) -> int:
             with open(args.ready_file, "w") as handle:
                 handle.write("ready\n")
 
+    keep = event_filter(args.type, args.country, args.mode, args.since)
     events = iter_events(
         settings, from_beginning=not args.new_only, idle_timeout_seconds=args.idle_timeout, on_ready=ready
     )
-    for count, event in enumerate(events, start=1):
+    for count, event in enumerate(filter(keep, events), start=1):
         print(json.dumps(event, ensure_ascii=False), flush=True)
         if args.max and count >= args.max:
             break
@@ -377,6 +389,19 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--max", type=int, default=0, help="stop after this many events")
     tail.add_argument("--new-only", action="store_true", help="only events produced after tail starts")
     tail.add_argument("--ready-file", help="touch this file once positions are fixed (for scripts)")
+    tail.add_argument(
+        "--type", action="append", help="only these event types (repeatable or a,b): MEET,ATTACK"
+    )
+    tail.add_argument(
+        "--country", action="append", help="only events involving these countries, as actor or place: SYR,RUS"
+    )
+    tail.add_argument("--mode", action="append", help="only these modes: asserted, planned, negated")
+    tail.add_argument(
+        "--since",
+        type=_since,
+        help="only events with event_time (else published_at) at or after this ISO date/time (UTC if no "
+        "zone)",
+    )
     tail.set_defaults(func=_cmd_tail)
 
     replay = _command(
