@@ -6,7 +6,9 @@
 The config is generated from deploy/prometheus/prometheus.yml: same job name (``hadath``),
 same rule files (deploy/prometheus/rules/*.yml, absolute paths), with the compose DNS
 discovery replaced by static targets. Storage goes to a temp dir removed on exit.
-Tests use :class:`LocalPrometheus` directly (tests/integration/test_monitoring.py).
+Ctrl-C, SIGTERM and SIGHUP stop the Prometheus child before this process exits (the child
+runs in its own session, so nothing else would). Tests use :class:`LocalPrometheus`
+directly (tests/integration/test_monitoring.py).
 """
 
 from __future__ import annotations
@@ -119,6 +121,10 @@ class LocalPrometheus:
         return f"http://{self.listen}"
 
     @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
@@ -218,6 +224,16 @@ def _stop_leftovers() -> None:
             prom.close()
 
 
+class Stop(Exception):
+    """A termination signal arrived: leave the ``with`` block so the child is stopped."""
+
+
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    for number in (signal.SIGTERM, signal.SIGHUP):  # once: a second signal must not cut the cleanup short
+        signal.signal(number, signal.SIG_IGN)
+    raise Stop(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -234,11 +250,17 @@ def main(argv: list[str] | None = None) -> int:
         evaluation_interval=args.scrape_interval,
         workdir=args.data,
     )
-    with prom:
-        print(f"prometheus on {prom.url} scraping {', '.join(args.target)} (Ctrl-C stops it)", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            while prom.running:
-                time.sleep(1)
+    # Python's default SIGTERM/SIGHUP action exits at once, skipping `with` and atexit: the
+    # Prometheus child (its own session) would be orphaned. Turn them into an exception.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _stop_on_signal)
+    with contextlib.suppress(KeyboardInterrupt, Stop), prom:
+        print(
+            f"prometheus (pid {prom.pid}) on {prom.url} scraping {', '.join(args.target)} (Ctrl-C stops it)",
+            flush=True,
+        )
+        while prom.running:
+            time.sleep(1)
     return 0
 
 

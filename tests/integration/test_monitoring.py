@@ -11,7 +11,10 @@ evaluate without error, and the numbers must match what is on the topics.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -272,3 +275,48 @@ def test_lag_monitor_reports_the_groups_committed_lag(kafka_bootstrap: str):
         assert (gauge(0), gauge(1)) == (2, 2)
     finally:
         monitor.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+def test_local_prometheus_stops_its_child_on_a_termination_signal(tmp_path: Path, stop_signal: int):
+    """`local_prometheus.py` in the foreground, then `kill` it: its Prometheus goes too."""
+    if not shutil.which("prometheus"):
+        pytest.fail(f"prometheus not found: {INSTALL_HINT}")
+    script = ROOT / "deploy" / "local" / "local_prometheus.py"
+    wrapper = subprocess.Popen(
+        [sys.executable, str(script), "--target", f"127.0.0.1:{free_port()}", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    child = None
+    try:
+        assert wrapper.stdout is not None
+        banner = wrapper.stdout.readline()  # printed once Prometheus answers /-/ready
+        match = re.match(r"prometheus \(pid (\d+)\) on (http://\S+)", banner)
+        assert match, banner + wrapper.stdout.read()
+        child, url = int(match.group(1)), match.group(2)
+        with urllib.request.urlopen(f"{url}/-/ready", timeout=10) as ready:
+            assert ready.status == 200
+        wrapper.send_signal(stop_signal)
+        assert wrapper.wait(60) == 0
+        deadline = time.monotonic() + 30
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(child), f"prometheus pid {child} outlived local_prometheus.py"
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"{url}/-/ready", timeout=2)
+    finally:
+        if wrapper.poll() is None:
+            wrapper.kill()
+            wrapper.wait(10)
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)
