@@ -16,6 +16,7 @@ from hadath_schemas import Article, Event
 RAISE = "FAULT-RAISE"  # the extractor raises
 HANG = "FAULT-HANG"  # the extractor spins for ever, holding the GIL (a pathological regex)
 EXIT = "FAULT-EXIT"  # the extraction process dies
+UNSERIALIZABLE = "FAULT-UNSERIALIZABLE"  # returns an event that cannot be written as JSON
 # FAULT_EXTRACT_DELAY_MS=5 makes every extraction 5 ms slower: a stream that is still
 # in progress when a test kills or stops something.
 DELAY = float(os.environ.get("FAULT_EXTRACT_DELAY_MS", "0")) / 1000
@@ -30,6 +31,9 @@ def extract(article: Article) -> list[Event]:
             pass
     if EXIT in body:
         os._exit(3)
+    if UNSERIALIZABLE in body:
+        [event, *_] = real_extract(article)
+        return [event.model_copy(update={"goldstein": object()})]
     if DELAY:
         time.sleep(DELAY)
     return real_extract(article)

@@ -92,7 +92,9 @@ class WorkerProcess:
         names: TopicNames,
         log_path: str | os.PathLike[str],
         env: Mapping[str, str] | None = None,
+        module: str = "hadath.cli",  # faulty_worker: the same worker with faults injected
     ) -> None:
+        self.module = module
         self.bootstrap = bootstrap
         self.names = names
         self.log_path = Path(log_path)
@@ -109,7 +111,7 @@ class WorkerProcess:
             log.write(f"===== start #{self.starts + 1} at {time.strftime('%H:%M:%S')}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "hadath.cli", "worker"],
+                [sys.executable, "-m", self.module, "worker"],
                 cwd=self.log_path.parent,  # Faust writes its <app id>-data folder here, not in the repo
                 env=worker_env(self.bootstrap, self.names, self.extra_env),
                 stdin=subprocess.DEVNULL,
