@@ -515,3 +515,37 @@ def test_another_states_actor_in_the_sentence_keeps_the_government_uncoded() -> 
     got = _article_actors("تونس: احتجاجات على قانون المالية", body)
     last = [code for span, code in got if span == "الحكومة"][-1]
     assert last is None
+
+
+# ---------------------------------------------------------------- the epithet 'the latter'
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # a feminine epithet takes the nearest country/city before it
+        ("وطالبت أنقرة واشنطن بتسليم المعارض، لكن الأخيرة رفضت الطلب", "USAGOV"),
+        # a masculine one the nearest person/title; after a construct noun (طلب الأخير)
+        ("واستقبل الرئيس الفرنسي وزير الخارجية المصري بناء على طلب الأخير", "EGYGOV"),
+        # with a preposition it is always the noun
+        ("ووجهت اليابان رسالة إلى كندا وأكدت للأخيرة دعمها", "CAN"),
+    ],
+)
+def test_the_latter_is_the_nearest_party_of_its_gender(text: str, code: str) -> None:
+    latter = [c for span, c in _actors(text) if "أخير" in span]
+    assert latter == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وندد الوزير الأردني بتصريحات الرئيس الأمريكي الأخيرة",  # adjective after a name
+        "وقال وزير الخارجية الكندي إن زيارته الأخيرة كانت ناجحة",  # a possessed noun
+        "وقالت كندا إن هذه الأزمة لن تكون الأخيرة",  # a predicate
+        "وقالت كندا في الأيام الأخيرة إنها",  # adjective after a definite noun
+        # an unknown person named in between may be the latter
+        "وأصيب جنود أتراك وتبعهم مواطنهم كمال أوزدمير، بعد استهداف الأخير",
+    ],
+)
+def test_last_as_an_adjective_or_after_an_unknown_name_is_no_party(text: str) -> None:
+    assert not any("أخير" in span for span, _ in _actors(text))

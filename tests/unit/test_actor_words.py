@@ -49,7 +49,8 @@ def test_class_values_are_well_formed() -> None:
     for value in words["CONTEXT_CHOICE"].values():
         codes = value.split(",")
         assert len(codes) == 2 and set(codes) <= iso
-    plain = set(WORD_CLASSES) - {"ORG_ADJ", "NUMERAL", "CONTEXT_ROLE", "CONTEXT_CHOICE"}
+    assert set(words["LATTER"].values()) == {"m", "f"}
+    plain = set(WORD_CLASSES) - {"ORG_ADJ", "NUMERAL", "CONTEXT_ROLE", "CONTEXT_CHOICE", "LATTER"}
     assert all(v == "-" for c in plain for v in words[c].values())
 
 

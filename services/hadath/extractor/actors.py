@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from hadath.extractor.gazetteer import DATA_DIR, Gazetteer, Match, read_tsv
@@ -46,6 +47,8 @@ WORD_CLASSES = (
     "HONORIFIC",
     "CONTEXT_ROLE",
     "CONTEXT_CHOICE",
+    "LATTER",
+    "COPULA",
 )
 
 
@@ -309,8 +312,75 @@ def find_actors(doc: Doc) -> list[ActorMention]:
             # an outlet reports, it is not a party: the speaker of 'ذكرت وكالة …' is not an
             # event actor (and must not become the fallback subject of the next event)
             m.code, m.kind = None, "media"
+    out = _latter(doc, out)
     out = _dual_parties(doc, out)
     return out
+
+
+def _feminine(doc: Doc, m: ActorMention) -> bool:
+    """Grammatical gender of a party for 'الأخيرة' vs 'الأخير': countries and cities are
+    feminine, so is a noun phrase whose head ends in ة or the plural ات (الولايات المتحدة,
+    المفوضية); persons and titles are taken as masculine."""
+    if m.kind in ("country", "capital"):
+        return True
+    head = _word_after_conj(doc.tokens[m.tok_start].norm)
+    return m.kind not in ("person", "title") and head.endswith(("ه", "ات"))
+
+
+def _latter_reading(doc: Doc, i: int, taken: set[int]) -> bool:
+    """'الأخير' at token i is the noun 'the latter', not the adjective 'last': it follows
+    a particle, a verb or an indefinite construct noun ('لكن الأخيرة', 'تعرض الأخيرة',
+    'طلب الأخير') or opens the clause — not a definite noun, a name, a possessed noun
+    (زيارته الأخيرة), an accusative (عاما الأخيرة) or a copula (لن تكون الأخيرة)."""
+    toks = doc.tokens
+    word = toks[i].norm
+    if word[:1] in "بلك" or (word[1:2] in "بلك" and word[:1] in "وف"):
+        return True  # a preposition: 'للأخيرة', 'وبالأخير' is a noun
+    lo = doc.sentences[toks[i].sent].tok_start
+    if i == lo or toks[i - 1].is_punct:
+        return True
+    prev = toks[i - 1].norm
+    return not (
+        i - 1 in taken
+        or _definite(doc, ActorMention(i - 1, i, 0, 0, None, "", "", False))
+        or prev.endswith(("ه", "ها", "هم", "هما", "ا"))
+        or not prev.isalpha()
+        or prev in _COPULAS
+    )
+
+
+def _unknown_name_between(doc: Doc, lo: int, hi: int, taken: set[int]) -> bool:
+    """Two adjacent unlisted name-like words in tokens [lo, hi): a person the gazetteer
+    does not know ('… ومواطنه أحمد أبو فلان، الذي … استهداف الأخير') may be the latter."""
+    toks = doc.tokens
+    words = [(j, toks[j].norm) for j in range(lo, hi)]
+    plain = [j not in taken and _name_like(w) and not w.startswith("ال") for j, w in words]
+    return any(a and b for a, b in pairwise(plain))
+
+
+def _latter(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """The epithet 'the latter' (الأخير / الأخيرة) is the nearest coded party before it of
+    the same gender in its sentence: 'طالبت أنقرة واشنطن بتسليمه، لكن الأخيرة رفضت' ->
+    Washington. Not across sentences: the last one named there is often an unknown person."""
+    toks = doc.tokens
+    taken = _covered(ms)
+    added: list[ActorMention] = []
+    for i, tok in enumerate(toks):
+        form = _LATTER_FORMS.get(tok.norm)
+        if form is None or i in taken or not _latter_reading(doc, i, taken):
+            continue
+        conj, prep, gender = form
+        lo = doc.sentences[tok.sent].tok_start
+        before = [m for m in ms if m.key and not m.also and lo <= m.tok_start and m.tok_end <= i]
+        referent = next((m for m in reversed(before) if _feminine(doc, m) == (gender == "f")), None)
+        if referent is None or _unknown_name_between(doc, referent.tok_end, i, taken):
+            continue
+        fused = tok.norm[len(conj) :].startswith("لل")  # ل + ال in one: keep the ل in the span
+        start = tok.start + len(conj) + (0 if fused else len(prep))
+        added.append(ActorMention(i, i + 1, start, tok.end, referent.code, "alias", prep, bool(conj)))
+    if not added:
+        return ms
+    return sorted(ms + added, key=lambda m: m.tok_start)
 
 
 # Outlet nouns: 'جريدة الشاهد اليومية الكويتية', 'صحيفة «الرياض» السعودية', 'قناة روسيا اليوم'.
@@ -758,6 +828,21 @@ def _dual_forms() -> dict[str, tuple[str, str]]:
 
 
 _DUALS = _dual_forms()
+
+
+def _latter_forms() -> dict[str, tuple[str, str, str]]:
+    """Surface form -> (conjunction, preposition, gender) of 'the latter'."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for w, gender in actor_words()["LATTER"].items():
+        for c in ("", "و", "ف"):
+            for p in ("", "ب", "ك"):
+                out[c + p + w] = (c, p, gender)
+            out[c + "لل" + w[2:]] = (c, "ل", gender)  # ل + ال: 'للأخيرة'
+    return out
+
+
+_LATTER_FORMS = _latter_forms()
+_COPULAS = _words("COPULA")
 _COUNTERPART = _words("COUNTERPART")
 
 
