@@ -229,6 +229,45 @@ def test_dashboard_imports_into_any_grafana(path: Path):
     assert [p["id"] for p in parsed["panels"]] == list(range(1, len(dashboard["panels"]) + 1))
 
 
+def test_an_import_substitutes_the_chosen_datasource_into_the_variable_only():
+    """What Grafana's import dialog does with __inputs: every ``${DS_...}`` becomes the uid the
+    user picked. The variable then defaults to it; panels keep following the variable."""
+    text = DASHBOARD.read_text(encoding="utf-8")
+    dashboard = json.loads(text)
+    for item in dashboard["__inputs"]:
+        text = text.replace("${" + item["name"] + "}", "their-prometheus-uid")
+    imported = json.loads(text)
+    assert "${DS_" not in text
+    variable = next(v for v in imported["templating"]["list"] if v["type"] == "datasource")
+    assert variable["current"]["value"] == "their-prometheus-uid"
+    refs = {json.dumps(p["datasource"]) for p in imported["panels"] if p["type"] != "row"}
+    assert refs == {json.dumps({"type": "prometheus", "uid": "${datasource}"})}
+
+
+def test_the_builder_makes_an_importable_dashboard_on_another_datasource():
+    # the API a second dashboard (PostgreSQL) uses
+    postgres = grafana_builder.Datasource("postgres", "grafana-postgresql-datasource", "PostgreSQL")
+    board = grafana_builder.new_dashboard("hadath-test", "test", "a test board", datasources=[postgres])
+    board = board.with_row(grafana_builder.row("Events"))
+    board = board.with_panel(
+        grafana_builder.table_panel(
+            "Latest events", "newest first", [grafana_builder.sql_query("SELECT 1")], datasource=postgres
+        )
+    )
+    dashboard = grafana_builder.finish(board, [postgres])
+    assert import_schema_errors(dashboard) == []
+    assert dashboard["__inputs"][0]["name"] == "DS_POSTGRESQL"
+    target = dashboard["panels"][1]["targets"][0]
+    assert target == {
+        "refId": "A",
+        "datasource": {"type": "grafana-postgresql-datasource", "uid": "${postgres}"},
+        "rawSql": "SELECT 1",
+        "format": "table",
+        "editorMode": "code",
+        "rawQuery": True,
+    }
+
+
 def test_the_import_check_rejects_hard_coded_datasources():
     dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
     broken = copy.deepcopy(dashboard)
