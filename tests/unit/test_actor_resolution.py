@@ -549,3 +549,20 @@ def test_the_latter_is_the_nearest_party_of_its_gender(text: str, code: str) -> 
 )
 def test_last_as_an_adjective_or_after_an_unknown_name_is_no_party(text: str) -> None:
     assert not any("أخير" in span for span, _ in _actors(text))
+
+
+# ---------------------------------------------------------------- coordinated nationalities
+
+
+def test_every_coordinated_nationality_is_a_party() -> None:
+    # 'روس' is listed only as 'الروس' (bare it is also a surname): in a chain after a
+    # nationality word it is one more party
+    assert _codes("واجتمع مسؤولون أتراك وروس وإيرانيون أمس") == ["TURGOV", "RUS", "IRN"]
+    assert _codes("وأصيب جنود أمريكيون وصرب في الانفجار") == ["USA", "SRB"]
+    # after a name it stays a name
+    assert _codes("واستقبل ترامب وروس الوفد") == ["USAGOV"]
+
+
+def test_dual_ministers_compose_with_their_countries() -> None:
+    assert _codes("وبحث وزيرا خارجية اليابان وكندا الأزمة") == ["JPNGOV", "CAN"]
+    assert _codes("وناقش وزيرا الدفاع الياباني والكندي الأزمة") == ["JPNMIL", "CAN"]

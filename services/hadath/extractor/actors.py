@@ -288,6 +288,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                 continue
             out.append(_mention(doc, m, row.code, row.kind))
             k += 1
+    out = _demonym_chains(doc, out)
     out = _media_names(doc, out)
     out = _merge_appositions(doc, out)
     out = _head_aliases(doc, out)
@@ -487,6 +488,42 @@ def _demonyms() -> dict[str, str]:
         if len(cols) >= 3 and cols[2] == "demonym" and _CODE_RE.match(cols[1]):
             out.setdefault(fold(cols[0]), cols[1])
     return out
+
+
+@cache
+def _short_demonyms() -> frozenset[str]:
+    """Indefinite plurals of listed demonyms too short to be listed bare: 'روس' (الروس)."""
+    return frozenset(f[2:] for f in _demonyms() if f.startswith("ال") and len(f) <= 5)
+
+
+def _nationality_word(toks: list, j: int) -> bool:
+    """Token j is a demonym ('التركي', 'أتراك', 'وروس'), not a name ('ويلبور روس')."""
+    m = actor_gazetteer().match_at(toks, j, j + 1)
+    return (m is not None and m.payload.kind == "demonym") or _word_after_conj(
+        toks[j].norm
+    ) in _short_demonyms()
+
+
+def _demonym_chains(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
+    """'مسؤولون أتراك وروس وإيرانيون': a short plural demonym that no row lists ('روس' is
+    also a surname) is a party when it is coordinated right after a nationality word."""
+    toks = doc.tokens
+    ends = {m.tok_end: m for m in ms if m.code and _nationality_word(toks, m.tok_end - 1)}
+    added: list[ActorMention] = []
+    taken = _covered(ms)
+    for i, tok in enumerate(toks):
+        prev = ends.get(i)
+        if prev is None or i in taken or tok.norm[:1] != "و" or toks[prev.tok_start].sent != tok.sent:
+            continue
+        code = _demonyms().get("ال" + tok.norm[1:]) if tok.norm[1:] in _short_demonyms() else None
+        if code is None:
+            continue
+        mention = ActorMention(i, i + 1, tok.start + 1, tok.end, code, "demonym", "", True)
+        added.append(mention)
+        ends[i + 1] = mention  # the chain goes on: 'وروس وعرب'
+    if not added:
+        return ms
+    return sorted(ms + added, key=lambda m: m.tok_start)
 
 
 def _adjective_code(word: str, role: str) -> str | None:
