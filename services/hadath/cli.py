@@ -122,22 +122,25 @@ def _cmd_produce(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from hadath.inputs import read_articles
-    from hadath.kafka_admin import ensure_topics
+    from hadath.kafka_admin import TopicsMissing, ensure_topics, require_topics
     from hadath.kafka_io import produce
 
     _require_input(args.path)
     settings = _settings(args)
     show = args.progress or (sys.stderr.isatty() and not args.no_progress)
-    if not args.check:
-        # The producer only needs the articles topic; with ACLs it may not see the others,
-        # nor be allowed to create it: then send anyway (a refused send is reported).
+    if args.create_topics and not args.check:
         try:
             ensure_topics(settings, topics=[settings.articles_topic])
-        except KafkaError as exc:
-            print(
-                f"hadath produce: cannot create {settings.articles_topic} ({exc}); sending anyway",
-                file=sys.stderr,
-            )
+        except KafkaError as exc:  # e.g. no CREATE permission: say so, do not send blindly
+            raise UsageError(f"cannot create {settings.articles_topic}: {exc}") from None
+    elif not args.check:
+        try:
+            require_topics(settings, [settings.articles_topic])  # a typo must not create a topic
+        except TopicsMissing as exc:
+            raise UsageError(
+                f"{exc} (check --topic/HADATH_ARTICLES_TOPIC; the worker creates its topics at startup, "
+                "--create-topics creates it here)"
+            ) from None
     bar = tqdm(
         total=_count_records(args.path) if show else None,
         unit=" records",
@@ -266,11 +269,19 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay_dlt(args: argparse.Namespace) -> int:
+    from hadath.kafka_admin import TopicsMissing, require_topics
     from hadath.replay import replay_dlt
-    from hadath.security import check_connection
 
     settings = _settings(args)
-    check_connection(settings, settings.connect_timeout_seconds)  # one clear line, not a traceback
+    needed = (
+        [settings.dlt_topic] if args.dry_run else [settings.dlt_topic, args.to or settings.articles_topic]
+    )
+    try:
+        # Checks the connection first (one clear line, not a traceback); replaying into a
+        # misspelt topic must not create it.
+        require_topics(settings, needed)
+    except TopicsMissing as exc:
+        raise UsageError(f"{exc} (check --topic and --to)") from None
     try:
         report = replay_dlt(
             settings,
@@ -377,6 +388,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: stop at the first invalid record; the records before it are sent)",
     )
     produce.add_argument("--check", action="store_true", help="validate only: no broker, nothing is sent")
+    produce.add_argument(
+        "--create-topics",
+        action="store_true",
+        help="create the articles topic when it is missing (HADATH_PARTITIONS, HADATH_REPLICATION_FACTOR); "
+        "without it a missing topic is an error (exit 2), never created by accident",
+    )
     produce.add_argument(
         "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
     )

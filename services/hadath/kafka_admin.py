@@ -1,4 +1,10 @@
-"""Topic administration with kafka-python: the worker and producer make sure their topics exist."""
+"""Topic administration with kafka-python: the one place hadath creates topics.
+
+Topics are created by the worker at startup (its three topics, :func:`ensure_topics`) and by
+``hadath produce --create-topics``; nothing else creates one. ``hadath`` clients also set
+``allow_auto_create_topics=False``, so a typo in a topic name fails clearly instead of
+creating a topic nobody reads on a broker with ``auto.create.topics.enable=true``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,32 @@ from hadath.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class TopicsMissing(LookupError):
+    """Topics a command needs do not exist (and it may not create them); the message says which."""
+
+
+def _admin(settings: Settings, timeout_seconds: float) -> KafkaAdminClient:
+    return KafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_list,
+        client_id="hadath-admin",
+        request_timeout_ms=int(timeout_seconds * 1000),
+        **kafka_client_kwargs(settings),
+    )
+
+
+def require_topics(settings: Settings, topics: list[str], timeout_seconds: float = 30.0) -> None:
+    """Raise :class:`TopicsMissing` unless every topic in ``topics`` exists (creates nothing)."""
+    check_connection(settings, settings.connect_timeout_seconds)
+    admin = _admin(settings, timeout_seconds)
+    try:
+        existing = set(admin.list_topics())
+    finally:
+        admin.close()
+    missing = [topic for topic in topics if topic not in existing]
+    if missing:
+        raise TopicsMissing(f"topic {', '.join(missing)} does not exist on {settings.bootstrap_servers}")
+
+
 def ensure_topics(settings: Settings, timeout_seconds: float = 30.0, topics: list[str] | None = None) -> None:
     """Create the articles, events and dead-letter topics (or ``topics``) when missing (idempotent).
 
@@ -22,12 +54,7 @@ def ensure_topics(settings: Settings, timeout_seconds: float = 30.0, topics: lis
     """
     check_connection(settings, settings.connect_timeout_seconds)
     wanted = topics or [settings.articles_topic, settings.events_topic, settings.dlt_topic]
-    admin = KafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_list,
-        client_id="hadath-admin",
-        request_timeout_ms=int(timeout_seconds * 1000),
-        **kafka_client_kwargs(settings),
-    )
+    admin = _admin(settings, timeout_seconds)
     try:
         existing = set(admin.list_topics())
         # The articles topic accepts records up to topic_max_message_bytes (larger than

@@ -57,6 +57,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
     return KafkaProducer(
         bootstrap_servers=settings.bootstrap_list,
         client_id="hadath-produce",
+        allow_auto_create_topics=False,  # a missing topic is an error, not a new topic
         acks="all",  # every in-sync replica has it before it counts as sent
         enable_idempotence=True,  # retries never duplicate or reorder a partition's records
         delivery_timeout_ms=60_000,  # a record not acknowledged by then is reported as failed
@@ -181,6 +182,7 @@ def iter_events(
         enable_auto_commit=False,
         group_id=None,
         client_id="hadath-tail",
+        allow_auto_create_topics=False,
         **kafka_client_kwargs(settings),
     )
     try:

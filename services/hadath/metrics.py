@@ -361,6 +361,7 @@ class LagMonitor:
             self._consumer = KafkaConsumer(
                 bootstrap_servers=self.settings.bootstrap_list,
                 client_id="hadath-metrics-lag",
+                allow_auto_create_topics=False,  # polling a topic's lag must not create it
                 group_id=self.settings.app_id,
                 enable_auto_commit=False,
                 request_timeout_ms=15_000,

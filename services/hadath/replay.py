@@ -67,6 +67,7 @@ def replay_dlt(
         group_id=None,
         enable_auto_commit=False,
         client_id="hadath-replay-dlt",
+        allow_auto_create_topics=False,  # a missing topic is an error, not a new topic
         max_partition_fetch_bytes=MAX_RECORD,
         fetch_max_bytes=MAX_RECORD,
         **client,
@@ -76,6 +77,7 @@ def replay_dlt(
         producer = KafkaProducer(
             bootstrap_servers=settings.bootstrap_list,
             client_id="hadath-replay-dlt",
+            allow_auto_create_topics=False,
             acks="all",
             enable_idempotence=True,
             retries=10,

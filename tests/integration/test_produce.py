@@ -27,8 +27,15 @@ def article(article_id: str, body: str = "التقى وزير الخارجية �
 
 
 def run_produce(
-    bootstrap: str, topic: str, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+    bootstrap: str,
+    topic: str,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    create: bool = True,
 ) -> subprocess.CompletedProcess[str]:
+    """`hadath produce` as a subprocess; ``create`` adds --create-topics (the tests' topics are new)."""
+    args = ("--create-topics", *args) if create else args
     full_env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -172,7 +179,7 @@ def test_a_record_the_broker_refuses_is_reported_as_not_delivered(
         tmp_path / "in.jsonl", [json.dumps(article("small")), json.dumps(article("large", "نص " * 1000))]
     )
 
-    result = run_produce(kafka_bootstrap, topic, str(path), "--skip-invalid")
+    result = run_produce(kafka_bootstrap, topic, str(path), "--skip-invalid", create=False)
 
     assert result.returncode == 3, result.stderr
     assert f"not delivered: {path}:2:" in result.stderr
@@ -198,3 +205,76 @@ def test_progress_bar_only_on_request_when_not_a_terminal(kafka_bootstrap: str, 
     assert quiet.returncode == shown.returncode == 0
     assert "records/s" not in quiet.stderr
     assert "50/50" in shown.stderr and "records/s" in shown.stderr
+
+
+def topic_exists(bootstrap: str, topic: str) -> bool:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        return topic in admin.list_topics()
+    finally:
+        admin.close()
+
+
+def test_a_missing_topic_is_an_error_and_is_not_created(kafka_bootstrap: str, tmp_path: Path) -> None:
+    # The test broker has auto.create.topics.enable=true, like many clusters: only hadath's
+    # own check stands between a misspelt topic name and a new topic nobody reads.
+    typo = unique_topic() + "-typo"
+    path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(article("a-1"))])
+
+    result = run_produce(kafka_bootstrap, typo, str(path), create=False)
+
+    assert result.returncode == 2, result.stderr
+    assert f"hadath produce: topic {typo} does not exist on {kafka_bootstrap}" in result.stderr
+    assert "--create-topics" in result.stderr
+    assert not topic_exists(kafka_bootstrap, typo)
+
+
+def test_create_topics_creates_the_articles_topic_with_the_configured_partitions(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    topic = unique_topic()
+    path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(article("a-1"))])
+
+    result = run_produce(
+        kafka_bootstrap, topic, str(path), "--create-topics", create=False, env={"HADATH_PARTITIONS": "3"}
+    )
+
+    assert result.returncode == 0, result.stderr
+    consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=None)
+    try:
+        assert consumer.partitions_for_topic(topic) == {0, 1, 2}
+    finally:
+        consumer.close()
+    assert [key for key, _ in read_topic(kafka_bootstrap, topic, 1)] == [b"a-1"]
+
+
+def test_the_topic_flag_names_the_topic(kafka_bootstrap: str, tmp_path: Path) -> None:
+    from_env, from_flag = unique_topic(), unique_topic()
+    path = write_jsonl(tmp_path / "in.jsonl", [json.dumps(article("flagged"))])
+
+    result = run_produce(kafka_bootstrap, from_env, str(path), "--topic", from_flag)
+
+    assert result.returncode == 0, result.stderr
+    assert [key for key, _ in read_topic(kafka_bootstrap, from_flag, 1)] == [b"flagged"]
+    assert not topic_exists(kafka_bootstrap, from_env)
+
+
+def test_replay_into_a_missing_topic_is_an_error_and_creates_nothing(kafka_bootstrap: str) -> None:
+    articles = unique_topic()
+    assert run_produce(kafka_bootstrap, articles, str(ROOT / "seeds")).returncode == 0
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        admin.create_topics([NewTopic(f"{articles}.DLT", 1, 1)])
+    finally:
+        admin.close()
+    typo = articles + "-typo"
+    result = subprocess.run(
+        [sys.executable, "-m", "hadath.cli", "replay-dlt", "--to", typo],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "HADATH_ARTICLES_TOPIC": articles},
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"topic {typo} does not exist" in result.stderr
+    assert not topic_exists(kafka_bootstrap, typo)

@@ -84,7 +84,7 @@ def test_producer_worker_and_tail_work_end_to_end_over_sasl_ssl(
     names = TopicNames.unique("secure")
     env = {**security_env(secured, tls), **names.env()}
 
-    produced = hadath("produce", str(ROOT / "seeds"), env=env)
+    produced = hadath("produce", "--create-topics", str(ROOT / "seeds"), env=env)
     assert produced.returncode == 0, produced.stderr
     assert "failed 0" in produced.stderr
 
