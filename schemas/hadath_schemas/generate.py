@@ -119,7 +119,7 @@ def json_schema(name: str, model: type[BaseModel]) -> dict[str, Any]:
             + "."
         )
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": JSON_SCHEMA_DIALECT,
         "$id": schema_id(name),
         "x-schema-version": SCHEMA_VERSION,
         **schema,
@@ -165,11 +165,15 @@ def dead_letter_headers() -> list[Header]:
     return out
 
 
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The AsyncAPI Multi Format Schema Object names the dialect of the referenced files.
+SCHEMA_FORMAT = "application/schema+json;version=2020-12"
+
+
 def _payload(name: str) -> dict[str, Any]:
-    # The JSON Schema files are the single copy; draft-07 tooling reads them unchanged
-    # (they use no 2020-12-only keyword beyond $defs, which is resolved by JSON pointer).
+    # The JSON Schema files are the single copy; the payload only points at them.
     return {
-        "schemaFormat": "application/schema+json;version=draft-07",
+        "schemaFormat": SCHEMA_FORMAT,
         "schema": {"$ref": f"./json/{name}.schema.json"},
     }
 
@@ -340,7 +344,7 @@ def _type_of(prop: dict[str, Any]) -> str:
         name = prop["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{name.lower()})"
     if "anyOf" in prop:
-        return " or ".join(_type_of(p) for p in prop["anyOf"])
+        return " or ".join(dict.fromkeys(_type_of(p) for p in prop["anyOf"]))  # once each, in order
     if "enum" in prop:
         return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
     if "const" in prop:

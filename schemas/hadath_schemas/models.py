@@ -7,30 +7,33 @@ These models are the single source of truth: the JSON Schema files in
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
     field_validator,
     model_validator,
 )
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 """Semantic version of the contract; see schemas/README.md for how it moves."""
 
 MAX_TOKEN_CHARS = 1000
 """A 'word' longer than this is not Arabic prose (base64, garbage, an attack)."""
 
 NUMERIC_DATE_YEARS = (1900, 2100)
-"""A number as ``published_at`` (Unix time, which the schema does not promise) is
-accepted only when it lands in these years [first, last): 99999999999999 is read as
-milliseconds of the year 5138, a units mix-up, not a publication time."""
+"""A number as ``published_at`` (Unix time) is accepted only when it lands in these years
+[first, last): 99999999999999 is read as milliseconds of the year 5138, a units mix-up,
+not a publication time."""
 
 DEAD_LETTER_REASONS = (
     "null_value",
@@ -74,15 +77,73 @@ def _is_arabic_letter(ch: str) -> bool:
     return "\u0621" <= ch <= "\u064a" or "\u066e" <= ch <= "\u06d3" or "\u06fa" <= ch <= "\u06ff"
 
 
-def _is_number(value: object) -> bool:
-    """A JSON number, or a string pydantic would read as one ("1700000000")."""
-    if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return False
-        return True
-    return isinstance(value, int | float)
+# ------------------------------------------------------------------ published_at
+PUBLISHED_AT_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$"
+)
+"""The string forms of ``Article.published_at``: a date, or a date and time with an optional
+UTC offset (RFC 3339 when the offset is there). A regular expression, so that the JSON
+Schema states exactly what the validator takes (only the calendar check is the validator's)."""
+
+MILLISECONDS_ABOVE = 20_000_000_000
+"""pydantic reads a Unix time whose absolute value is larger than this as milliseconds."""
+
+PUBLISHED_AT_FORMS = (
+    "an RFC 3339 date-time with offset (2016-09-08T10:00:00Z, 2016-09-08T13:00:00+03:00)",
+    "a date-time without offset, read as UTC (2016-09-08T10:00:00, 2016-09-08 10:00)",
+    "a date, read as 00:00 UTC (2016-09-08)",
+    "a JSON number: Unix time in seconds, or in milliseconds when its absolute value is larger than "
+    f"2e10 (1473328800, 1473328800000), in the years {NUMERIC_DATE_YEARS[0]}–{NUMERIC_DATE_YEARS[1] - 1}",
+)
+_PUBLISHED_AT = re.compile(PUBLISHED_AT_PATTERN)
+
+
+def _unix_ranges() -> list[dict[str, object]]:
+    """The JSON numbers accepted (NUMERIC_DATE_YEARS as seconds, or as milliseconds)."""
+    first, last = (int(datetime(year, 1, 1, tzinfo=UTC).timestamp()) for year in NUMERIC_DATE_YEARS)
+    seconds = {"minimum": max(first, -MILLISECONDS_ABOVE), "exclusiveMaximum": min(last, MILLISECONDS_ABOVE)}
+    ranges = [{"type": "number", **seconds}]
+    if last * 1000 > MILLISECONDS_ABOVE:
+        ranges.append(
+            {"type": "number", "exclusiveMinimum": MILLISECONDS_ABOVE, "exclusiveMaximum": last * 1000}
+        )
+    if first * 1000 < -MILLISECONDS_ABOVE:
+        ranges.append({"type": "number", "minimum": first * 1000, "exclusiveMaximum": -MILLISECONDS_ABOVE})
+    return ranges
+
+
+def _published_at(value: object, handler: ValidatorFunctionWrapHandler) -> datetime | None:
+    """Only the documented forms (pydantic alone also takes a string of digits as Unix time:
+    "20160908" would be 1970-08-23); a time without offset is read as UTC."""
+    if isinstance(value, str) and not _PUBLISHED_AT.match(value):
+        raise ValueError(
+            f"{value[:40]!r} is not a date or date-time of the form YYYY-MM-DD[THH:MM[:SS[.fff]][Z|±HH:MM]]"
+        )
+    if (value is not None and not isinstance(value, str | int | float | datetime)) or isinstance(value, bool):
+        raise ValueError(
+            f"must be a date or date-time string or a number (Unix time), not {type(value).__name__}"
+        )
+    parsed: datetime | None = handler(value)
+    if parsed is None:
+        return None
+    first, last = NUMERIC_DATE_YEARS
+    if isinstance(value, int | float) and not first <= parsed.year < last:
+        raise ValueError(
+            f"the number {value!r} is {parsed.isoformat()} as Unix time, outside {first}–{last - 1}: "
+            "send an ISO 8601 string"
+        )
+    # Same wall-clock time, so the publication day does not move.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+PublishedAt = Annotated[
+    datetime | None,
+    WrapValidator(_published_at),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": PUBLISHED_AT_PATTERN}, *_unix_ranges(), {"type": "null"}]}
+    ),
+]
+"""``Article.published_at`` as accepted: the JSON Schema and the validator agree (test_schemas)."""
 
 
 def _check_prose(text: str, field: str) -> str:
@@ -106,23 +167,12 @@ class Article(BaseModel):
     source: str | None = Field(default=None, description="Outlet name.")
     url: str | None = Field(default=None, description="Canonical URL of the article.")
     language: Literal["ar"] = Field(default="ar", description="Only Arabic is extracted.")
-    published_at: datetime | None = Field(
+    published_at: PublishedAt = Field(
         default=None,
-        description="ISO 8601 publication time; anchors relative dates. A number is read as Unix "
-        "time (seconds, or milliseconds when larger than 2e10) and must fall in the years 1900–2099.",
+        description="Publication time; anchors relative dates. One of: "
+        + "; ".join(PUBLISHED_AT_FORMS)
+        + ". The date must exist in the calendar. Events carry it as an RFC 3339 date-time with offset.",
     )
-
-    @field_validator("published_at", mode="wrap")
-    @classmethod
-    def _numeric_date_is_sane(cls, value: object, handler: ValidatorFunctionWrapHandler) -> datetime | None:
-        parsed = handler(value)
-        first, last = NUMERIC_DATE_YEARS
-        if _is_number(value) and parsed is not None and not first <= parsed.year < last:
-            raise ValueError(
-                f"the number {value!r} is {parsed.isoformat()} as Unix time, outside {first}–{last - 1}: "
-                "send an ISO 8601 string"
-            )
-        return parsed
 
     @field_validator("id")
     @classmethod

@@ -144,7 +144,12 @@ def test_message_payloads_point_at_the_json_schemas(doc) -> None:
     messages = doc["components"]["messages"]
     for message, name in (("Article", "article"), ("Event", "event")):
         payload = messages[message]["payload"]
-        assert resolve(doc, payload["schema"]["$ref"])["$id"] == schema_id(name)
+        schema = resolve(doc, payload["schema"]["$ref"])
+        assert schema["$id"] == schema_id(name)
+        # schemaFormat names the dialect the referenced file declares (2020-12, not draft-07)
+        dialect = schema["$schema"].removesuffix("/schema").rsplit("/", 1)[-1]
+        assert payload["schemaFormat"] == f"application/schema+json;version={dialect}"
+        jsonschema.validators.validator_for(schema).check_schema(schema)
 
 
 def test_examples_follow_the_models_and_the_json_schemas(doc) -> None:
