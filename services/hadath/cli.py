@@ -255,6 +255,37 @@ def _cmd_eval(argv: list[str]) -> int:
     return eval_main(argv)
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from hadath.extractor.engine import Engine, using_engine
+    from hadath.extractor.explain import explain
+    from hadath.extractor.rules import load_rules
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    rules = load_rules()
+    unknown = set(args.disable_rule) - {r.id for r in rules}
+    if unknown:
+        raise UsageError(f"no rule {', '.join(sorted(unknown))} (see `hadath rules`)")
+    with using_engine(Engine(rules, disabled=args.disable_rule)):
+        print(explain(text, title=args.title))
+    return 0
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from hadath.extractor.rules import RuleError, load_rules
+
+    try:
+        rules = load_rules()
+    except RuleError as exc:
+        print(f"hadath rules: {exc}", file=sys.stderr)
+        return 1
+    if args.check:
+        print(f"{len(rules)} rules in {len({r.family for r in rules})} families: valid")
+        return 0
+    for r in rules:
+        print(f"{r.id}\t{r.family}\t{r.group or '-'}\t{r.priority}\t{r.doc}")
+    return 0
+
+
 def _cmd_schemas(args: argparse.Namespace) -> int:
     from hadath_schemas.generate import check, write
 
@@ -445,6 +476,26 @@ def build_parser() -> argparse.ArgumentParser:
         "score the extractor against gold files (spec §7); `hadath eval --help` lists its options",
         add_help=False,
     )
+
+    explain = _command(
+        sub, "explain", "how the extractor reads a text: chunks, candidate events, the rules that decided"
+    )
+    explain.add_argument("text", help="an Arabic sentence or article body (- : read stdin)")
+    explain.add_argument("--title", default="", help="the article's headline, if any")
+    explain.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="extract without this rule (repeatable)",
+    )
+    explain.set_defaults(func=_cmd_explain)
+
+    rules = _command(sub, "rules", "list the extractor's rules (data/rules/*.yaml); --check validates them")
+    rules.add_argument(
+        "--check", action="store_true", help="only validate the rule files (exit 1 if invalid)"
+    )
+    rules.set_defaults(func=_cmd_rules)
 
     schemas = _command(
         sub,

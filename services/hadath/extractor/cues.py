@@ -34,7 +34,7 @@ def cues() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _kinds_by_form() -> dict[str, frozenset[str]]:
+def kinds_by_form() -> dict[str, frozenset[str]]:
     """form -> the cue kinds it belongs to (one lookup per word instead of one per kind)."""
     out: dict[str, set[str]] = {}
     for kind, forms in cues().items():
@@ -46,7 +46,7 @@ def _kinds_by_form() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=200_000)
 def kinds_of(word: str) -> frozenset[str]:
     """Cue kinds of a folded word, also after a leading و/ف (memoised)."""
-    by_form = _kinds_by_form()
+    by_form = kinds_by_form()
     bare = word[1:] if len(word) > 2 and word[0] in "وف" else word
     a = by_form.get(word, _NO_KINDS)
     if bare is word:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from hadath.extractor.actors import ActorMention
 from hadath.extractor.cues import cues, kinds_of
+from hadath.extractor.engine import default_engine
 from hadath.extractor.morph import splits
+from hadath.extractor.rules import words
 from hadath.extractor.text import Doc, fold
 from hadath.extractor.triggers import TriggerMention, head_readings
 
@@ -25,7 +27,6 @@ _PEOPLE = frozenset({"person", "title"})
 _SPOKESMEN = frozenset({"المتحدث", "المتحدثه", "الناطق", "الناطقه", "متحدث", "متحدثه", "ناطق", "ناطقه"})
 _AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", "التابعون"})
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
-_TEMPORAL_LINK = frozenset({"بعد", "قبل", "عقب", "اثر", "بعيد", "اعقاب"})
 _PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
 # 'هددت فرنسا في الأيام الأخيرة دمشق': the end of a time adverbial, not a construct head
 _TEMPORAL_ADJ = frozenset(
@@ -53,24 +54,6 @@ _CONCLUDE_STEMS = (
 )
 _CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
 _ADDRESSED = frozenset({"PROPOSE", "DEMAND", "ACCUSE", "THREATEN", "CONDEMN"})
-_CLAIM_WORDS = frozenset(
-    {
-        "بادعاء",
-        "ادعاء",
-        "ادعاءات",
-        "بادعاءات",
-        "زعم",
-        "مزاعم",
-        "بمزاعم",
-        "يزعم",
-        "تزعم",
-        "زاعما",
-        "زاعمه",
-        "زعمت",
-        "زعموا",
-        "يزعمون",
-    }
-)
 _STEP_NOUNS = frozenset({"خطوه", "اجراء", "قرار", "تحرك", "خطوات", "اجراءات"})
 _CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
 _QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
@@ -135,6 +118,7 @@ class Candidate:
     distinct: bool = False  # introduced by بعد/قبل/إثر: never a restatement of an event in its sentence
     subject: list[ActorMention] = field(default_factory=list)  # the grammatical subject (symmetric events)
     other_year: str | None = None  # an explicit year other than the publication year next to it
+    rules: list[str] = field(default_factory=list)  # ids of the rules that decided (internal)
 
 
 def _word(tok_norm: str) -> str:
@@ -159,6 +143,7 @@ class SentenceView:
             self.actor_end[a.tok_end - 1] = a
         self.c = cues()
         self.last_rel_object: Group | None = None
+        self.trig_heads: frozenset[int] | set[int] = frozenset()  # head tokens of the sentence's triggers
         self.kinds = [kinds_of(doc.tokens[i].norm) for i in range(self.start, self.end)]
 
     def norm(self, i: int) -> str:
@@ -479,51 +464,14 @@ class SentenceView:
         return grp
 
 
-def _mode(sv: SentenceView, t: TriggerMention) -> tuple[str, bool]:
-    sp = t.split
-    if sp.future:
-        return "planned", True
-    if not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in ("قرب", "اقتراب"):
-        return "planned", True  # 'قرب زيارة الوفد': the visit is imminent
-    # look back over at most 4 tokens for negators / future markers
-    j = t.tok - 1
-    steps = 0
-    while j >= sv.start and steps < 4:
-        w = sv.norm(j)
-        if sv.is_kind(j, "NEG"):
-            if _word(w) == "ما" and (t.form.aspect not in ("perf",) or _relative_ma(sv, j)):
-                break
-            if _word(w) == "لا" and t.form.aspect == "perf":
-                break
-            return "negated", True
-        if sv.is_kind(j, "FUT"):
-            return "planned", True
-        fw = _word(w)
-        if (
-            not t.is_verb
-            and fw[:2] in ("سي", "ست", "سن")
-            and len(fw) >= 4
-            and fw[1:] in sv.c.get("LIGHT", ())
-        ):
-            return "planned", True  # 'سيعقد X مع Y مناقشات', 'ستجري محادثات': the support verb's future
-        if j > sv.start and f"{_word(sv.norm(j - 1))} {w}" in sv.c.get("FUT", ()):
-            return "planned", True
-        if not (sv.is_kind(j, "NEGPASS") or sv.is_kind(j, "SKIP")):
-            # one content word (the subject of an SVO clause, or a light verb) may intervene
-            if j in sv.actor_end:
-                j = sv.actor_end[j].tok_start - 1
-                steps += 1
-                continue
-            if steps >= 1:
-                break
-        j -= 1
-        steps += 1
-    if not t.is_verb:
-        for k in range(t.tok_end, min(sv.end, t.tok_end + 3)):
-            if sv.is_kind(k, "FUTPOST"):
-                return "planned", True
-        return "asserted", False
-    return "asserted", True
+def _mode(sv: SentenceView, t: TriggerMention, fired: list[str]) -> tuple[str, bool]:
+    """The mode of a trigger mention: the decision of the rules of data/rules/mode.yaml."""
+    for d in default_engine().decide("mode", sv, t):
+        fired.append(d.rule.id)
+        a = d.action
+        if a.mode is not None:
+            return a.mode, bool(a.strong)
+    return "asserted", t.is_verb
 
 
 def _joint(sv: SentenceView, t: TriggerMention) -> bool:
@@ -564,21 +512,15 @@ def _invitation(sv: SentenceView, t: TriggerMention) -> bool:
     return j - 1 >= sv.start and _word(sv.norm(j - 1)) == "بناء" and sv.norm(j) in ("علي", "على")
 
 
-def _is_purpose(sv: SentenceView, t: TriggerMention) -> bool:
-    sp = t.split
-    if sp.prep == "ل" and (t.is_verb or t.entry.type in ("MEET", "AGREE")):
-        j = t.tok - 1
-        # 'البيان الختامي للقمة': a genitive after a definite noun, not a purpose
-        return not (
-            not t.is_verb
-            and sp.article
-            and j >= sv.start
-            and sv.norm(j).startswith("ال")
-            and not head_readings(sv.norm(j))
-            and j not in sv.actor_end
-        )
-    j = t.tok - 1
-    return j >= sv.start and sv.is_kind(j, "PURPOSE")
+def _apply_scope(sv: SentenceView, cand: Candidate) -> None:
+    """The rules of data/rules/scope.yaml: not standalone (an aim, a predicate, the content
+    of a claim or an opinion) or an earlier, distinct event."""
+    for d in default_engine().decide("scope", sv, cand.trig):
+        cand.rules.append(d.rule.id)
+        if d.action.standalone is not None:
+            cand.standalone = cand.standalone and d.action.standalone
+        if d.action.distinct:
+            cand.distinct = True
 
 
 def _subject_of(sv: SentenceView, t: TriggerMention, verbs: set[int]) -> Group | None:
@@ -622,6 +564,7 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             continue  # nothing to attach and no speaker to remember
         colon_speakers = _colon_speakers(sv)
         trig_toks = {t.tok for t in ts}
+        sv.trig_heads = trig_toks
         for i in sorted(verbs):
             if i in trig_toks:
                 continue
@@ -761,13 +704,9 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                     )
                 ):
                     o.standalone = False
-        # the content of a claim ('بادعاء أن المملكة طلبت …', 'مزاعم بأن X هاجم'): not an event
-        for k in range(sv.start, sv.end - 1):
-            if _word(sv.norm(k)) not in _CLAIM_WORDS or sv.norm(k + 1) not in ("ان", "أن", "بان", "بأن"):
-                continue
-            for cand in sent_cands:
-                if k + 1 < cand.trig.tok <= k + 10:
-                    cand.standalone = False
+        # purpose, predicate, claim and opinion content, earlier events: data/rules/scope.yaml
+        for cand in sent_cands:
+            _apply_scope(sv, cand)
         # content of a denial / opinion: not standalone
         for cand in out:
             if cand.sent != sent.i:
@@ -789,53 +728,13 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 )
                 if cand.trig.tok < lim:
                     cand.standalone = False
-        for i, _sp in says:
-            if sv.is_kind(i, "OPINION"):
-                scope_end = next(
-                    (k for k in range(i + 1, sv.end) if sv.is_kind(k, "CLAUSE") or sv.is_kind(k, "SAY")),
-                    sv.end,
-                )
-                for cand in out:
-                    if cand.sent == sent.i and i < cand.trig.tok < scope_end and not cand.trig.is_verb:
-                        cand.standalone = False
     del c
     return out
 
 
 # 'وهو ما نفته', 'هذا ما أكده', 'على ما …': ما is a relative pronoun there, not a negator
-_MA_HEADS = frozenset(
-    {
-        "هو",
-        "هي",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "تلك",
-        "وهو",
-        "وهي",
-        "وهذا",
-        "وذلك",
-        "وهذه",
-        "على",
-        "علي",
-        "حسب",
-        "بحسب",
-        "وفق",
-        "الي",
-        "إلى",
-        "كل",
-        "بعد",
-        "عكس",
-        "غالبا",
-        "كثيرا",
-        "نادرا",
-        "قليلا",
-        "عاده",
-        "مثل",
-        "اول",
-    }
-)  # 'كثيرا ما اتهمت': often
-_MA_FUSED = frozenset({"مما", "بما", "كما", "عما", "فيما", "لما"})
+_MA_HEADS = words("relative_ma_heads")
+_MA_FUSED = words("fused_ma")
 
 
 _KANA = frozenset(("كان", "وكان", "كانت", "وكانت", "فكان", "فكانت"))
@@ -1333,7 +1232,8 @@ def _attach(
     last_speaker: ActorMention | None,
 ) -> Candidate | None:
     e = t.entry
-    mode, strong = _mode(sv, t)
+    fired: list[str] = []
+    mode, strong = _mode(sv, t, fired)
     etype = e.type
     if e.joint_split and (_joint(sv, t) or _invitation(sv, t)):
         etype = "PROPOSE"
@@ -1631,6 +1531,7 @@ def _attach(
         symmetric=symmetric,
         attributed=attributed,
         explicit_source=subj is not None and bool(subj.coded),
+        rules=fired,
     )
     if symmetric:
         parts = _dedup(source + target)
@@ -1694,12 +1595,6 @@ def _attach(
         # 'هاجم لافروف السلطات البريطانية', 'وهاجم الأسد مشاركة قوات …': a politician 'attacks'
         # an authority, a policy or a statement in words ('هاجم ترامب سوريا' stays armed)
         cand.type = "CONDEMN"
-    if _is_purpose(sv, t):
-        cand.standalone = False
-    if not t.is_verb and t.tok > sv.start and _word(sv.norm(t.tok - 1)) in _TEMPORAL_LINK:
-        cand.distinct = True  # 'بعد هجوم كيماوي': an earlier, different event
-    if not t.is_verb and t.tok > sv.start and sv.is_kind(t.tok - 1, "COPULA"):
-        cand.standalone = False  # 'تشكل تهديدا لأمن المنطقة': a predicate, not an event
     if (
         e.type == "AGREE"
         and not t.is_verb

@@ -105,6 +105,7 @@ class Doc:
     title_end: int = 0  # original offset where the title ends
     sentences: list[Sentence] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
+    info: list | None = None  # per-token attributes (analysis.token_info), computed once
 
     def orig_span(self, nstart: int, nend: int) -> tuple[int, int]:
         """Map a [start, end) span of the folded text to the original text."""
