@@ -20,7 +20,7 @@ from hadath.extractor.cues import kinds_by_form, kinds_of
 from hadath.extractor.text import Doc
 from hadath.extractor.triggers import head_readings
 
-__all__ = ["Chunk", "TokenInfo", "bare_word", "chunks", "token_info"]
+__all__ = ["Chunk", "TokenInfo", "bare_word", "chunks", "phrase_kinds", "token_info"]
 
 _NONE: frozenset[str] = frozenset()
 
@@ -32,40 +32,38 @@ def bare_word(norm: str) -> str:
 
 @dataclass(slots=True, frozen=True)
 class TokenInfo:
-    """What the later stages know about one token (read-only)."""
+    """What the later stages know about one word form (read-only, shared by every token of
+    that form; the two-word cue phrases are looked up by :func:`phrase_kinds`)."""
 
     norm: str  # the folded token
     word: str  # without a leading و/ف
     kinds: frozenset[str]  # cue kinds of the token (also after و/ف)
-    phrase_kinds: frozenset[str]  # cue kinds of 'previous word + this token' (من المقرر)
     future_kinds: frozenset[str]  # cue kinds of the word after a future سـ (سيجري → LIGHT)
     has_reading: bool  # the word has a trigger reading (triggers.tsv)
 
 
 @lru_cache(maxsize=200_000)
-def _word_info(norm: str) -> tuple[str, frozenset[str], frozenset[str], bool]:
+def _word_info(norm: str) -> TokenInfo:
     word = bare_word(norm)
     fut = _NONE
     if word[:2] in ("سي", "ست", "سن") and len(word) >= 4:
         fut = kinds_by_form().get(word[1:], _NONE)
-    return word, kinds_of(norm), fut, bool(head_readings(norm))
+    return TokenInfo(norm, word, kinds_of(norm), fut, bool(head_readings(norm)))
 
 
 def token_info(doc: Doc) -> list[TokenInfo]:
     """Per-token attributes of ``doc``, computed on first use and kept on the Doc."""
-    if doc.info is not None:
-        return doc.info
-    by_form = kinds_by_form()
-    out: list[TokenInfo] = []
+    if doc.info is None:
+        doc.info = [_word_info(tok.norm) for tok in doc.tokens]
+    return doc.info
+
+
+def phrase_kinds(doc: Doc, i: int) -> frozenset[str]:
+    """Cue kinds of the two-word phrase 'previous word + token i' (من المقرر)."""
     toks = doc.tokens
-    for tok in toks:
-        word, kinds, fut, reading = _word_info(tok.norm)
-        phrase = _NONE
-        if tok.i > 0 and toks[tok.i - 1].sent == tok.sent:
-            phrase = by_form.get(f"{bare_word(toks[tok.i - 1].norm)} {tok.norm}", _NONE)
-        out.append(TokenInfo(tok.norm, word, kinds, phrase, fut, reading))
-    doc.info = out
-    return out
+    if i == 0 or toks[i - 1].sent != toks[i].sent:
+        return _NONE
+    return kinds_by_form().get(f"{bare_word(toks[i - 1].norm)} {toks[i].norm}", _NONE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -101,7 +99,7 @@ def chunks(doc: Doc, si: int, actors: list, triggers: list) -> list[Chunk]:
             out.append(Chunk("trigger", i, t.tok_end, f"{t.entry.type} {t.entry.lemma} {t.entry.pos}"))
             i = t.tok_end
             continue
-        kinds = info[i].kinds | info[i].phrase_kinds
+        kinds = info[i].kinds | phrase_kinds(doc, i)
         if tok.is_punct:
             out.append(Chunk("punct", i, i + 1, tok.norm))
         elif kinds:

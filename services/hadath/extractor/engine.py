@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from hadath.extractor.analysis import TokenInfo, token_info
+from hadath.extractor.analysis import TokenInfo, phrase_kinds, token_info
 from hadath.extractor.rules import Action, Pattern, Rule, TokenSpec, load_rules, resolve_words
 from hadath.extractor.text import Doc
 from hadath.extractor.triggers import TriggerMention
@@ -86,7 +86,7 @@ class _Spec:
             return False
         if self.not_kinds is not None and self.not_kinds & ti.kinds:
             return False
-        if self.phrase is not None and not (self.phrase & ti.phrase_kinds):
+        if self.phrase is not None and not (self.phrase & phrase_kinds(ctx.doc, pos)):
             return False
         if self.future is not None and not (self.future & ti.future_kinds):
             return False
@@ -157,8 +157,37 @@ def _match_side(
     return seq(0, pos, 0)
 
 
+class _Present:
+    """What a sentence contains, to skip rules whose obligatory words it lacks."""
+
+    __slots__ = ("_phrase", "ctx", "future", "kinds", "words")
+
+    def __init__(self, ctx: Context, info: list[TokenInfo]) -> None:
+        span = info[ctx.start : ctx.end]
+        self.ctx = ctx
+        self.kinds = frozenset().union(*(ti.kinds for ti in span))
+        self.future = frozenset().union(*(ti.future_kinds for ti in span))
+        self.words = {ti.norm for ti in span} | {ti.word for ti in span}
+        self._phrase: frozenset[str] | None = None
+
+    @property
+    def phrase(self) -> frozenset[str]:
+        if self._phrase is None:
+            c = self.ctx
+            self._phrase = frozenset().union(*(phrase_kinds(c.doc, i) for i in range(c.start, c.end)))
+        return self._phrase
+
+
+def _present(ctx: Context, info: list[TokenInfo]) -> _Present:
+    p = getattr(ctx, "_engine_present", None)
+    if p is None:
+        p = _Present(ctx, info)
+        ctx._engine_present = p  # type: ignore[attr-defined]  (one per sentence view)
+    return p
+
+
 class _Compiled:
-    __slots__ = ("after", "before", "order", "rule", "trig", "unless", "within")
+    __slots__ = ("after", "before", "needs", "order", "rule", "trig", "unless", "within")
 
     def __init__(self, rule: Rule | Pattern, order: int) -> None:
         self.rule = rule
@@ -168,6 +197,21 @@ class _Compiled:
         self.after = tuple(_Spec(s) for s in rule.after)
         self.within = rule.within
         self.unless = tuple(_Compiled(p, order) for p in rule.unless) if isinstance(rule, Rule) else ()
+        # the obligatory units of the pattern: a sentence without their words cannot match
+        self.needs = tuple(sp for sp in (*self.before, *self.after) if sp.lo >= 1 and sp.any_of is None)
+
+    def possible(self, present: _Present) -> bool:
+        for sp in self.needs:
+            if sp.kinds is not None and not (sp.kinds & present.kinds):
+                return False
+            if sp.future is not None and not (sp.future & present.future):
+                return False
+            if sp.phrase is not None and not (sp.phrase & present.phrase):
+                return False
+            for ws in (sp.words, sp.forms):
+                if ws is not None and present.words.isdisjoint(ws):
+                    return False
+        return True
 
     def trigger_ok(self, t: TriggerMention, head: TokenInfo) -> bool:
         ts = self.trig
@@ -187,7 +231,7 @@ class _Compiled:
 
     def match(self, ctx: Context, info: list[TokenInfo], t: TriggerMention) -> int | None:
         """The distance of this pattern's match for trigger ``t``, or None."""
-        if not self.trigger_ok(t, info[t.tok]):
+        if not self.trigger_ok(t, info[t.tok]) or (self.needs and not self.possible(_present(ctx, info))):
             return None
         dist = 0
         if self.before:
@@ -232,16 +276,18 @@ class Engine:
                     self._by_lemma.setdefault(r.family, {}).setdefault(lemma, []).append(c)
             else:
                 self._general.setdefault(r.family, []).append(c)
-        # highest priority first, file order inside a priority
-        for lst in self._general.values():
-            lst.sort(key=lambda c: (-c.rule.priority, c.order))
+        # per family and part of speech: the rules in tiers, highest priority first
+        self._tiers: dict[tuple[str, str], list[list[_Compiled]]] = {}
+        for family, lst in self._general.items():
+            for pos in ("V", "N"):
+                self._tiers[family, pos] = _tiers(c for c in lst if c.trig.pos in (None, pos))
 
-    def _rules_for(self, family: str, t: TriggerMention) -> list[_Compiled]:
-        general = self._general.get(family, [])
+    def _tiers_for(self, family: str, t: TriggerMention) -> list[list[_Compiled]]:
+        pos = t.form.entry.pos
         special = self._by_lemma.get(family, {}).get(t.form.entry.lemma)
         if not special:
-            return general
-        return sorted([*general, *special], key=lambda c: (-c.rule.priority, c.order))
+            return self._tiers.get((family, pos), [])
+        return _tiers(c for c in (*self._general.get(family, []), *special) if c.trig.pos in (None, pos))
 
     def decide(self, family: str, ctx: Context, t: TriggerMention) -> list[Decision]:
         """The rules of ``family`` that decide for trigger ``t``: the winner of each group
@@ -249,16 +295,10 @@ class Engine:
         info = token_info(ctx.doc)
         out: list[Decision] = []
         decided: set[str] = set()
-        tier_best: dict[str, tuple[int, int, _Compiled, int]] = {}  # group -> (prio, dist, rule, order)
-        rules = self._rules_for(family, t)
-        i = 0
-        while i < len(rules):
-            prio = rules[i].rule.priority
-            j = i
-            while j < len(rules) and rules[j].rule.priority == prio:
-                j += 1
+        tier_best: dict[str, tuple[int, _Compiled]] = {}  # group -> (distance, rule)
+        for tier in self._tiers_for(family, t):
             tier_best.clear()
-            for c in rules[i:j]:
+            for c in tier:
                 g = c.rule.group
                 if g is not None and g in decided:
                     continue
@@ -267,15 +307,22 @@ class Engine:
                     continue
                 if g is None:
                     out.append(Decision(c.rule, d, c.order))
-                elif g not in tier_best or d < tier_best[g][1]:
-                    tier_best[g] = (prio, d, c, c.order)
-            for g, (_p, d, c, _o) in tier_best.items():
+                elif g not in tier_best or d < tier_best[g][0]:
+                    tier_best[g] = (d, c)
+            for g, (d, c) in tier_best.items():
                 out.append(Decision(c.rule, d, c.order))  # (a veto is recorded too: it fired)
                 if not c.rule.action.veto:
                     decided.add(g)
-            i = j
         out.sort(key=lambda dec: dec.order)
         return out
+
+
+def _tiers(rules: Iterable[_Compiled]) -> list[list[_Compiled]]:
+    """Rules grouped by priority, highest first, file order inside a priority."""
+    by_prio: dict[int, list[_Compiled]] = {}
+    for c in sorted(rules, key=lambda c: c.order):
+        by_prio.setdefault(c.rule.priority, []).append(c)
+    return [by_prio[p] for p in sorted(by_prio, reverse=True)]
 
 
 _engine: Engine | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hadath.extractor.actors import ActorMention
+from hadath.extractor.analysis import token_info
 from hadath.extractor.cues import cues, kinds_of
 from hadath.extractor.engine import default_engine
 from hadath.extractor.morph import splits
@@ -144,7 +145,8 @@ class SentenceView:
         self.c = cues()
         self.last_rel_object: Group | None = None
         self.trig_heads: frozenset[int] | set[int] = frozenset()  # head tokens of the sentence's triggers
-        self.kinds = [kinds_of(doc.tokens[i].norm) for i in range(self.start, self.end)]
+        info = token_info(doc)
+        self.kinds = [info[i].kinds for i in range(self.start, self.end)]
 
     def norm(self, i: int) -> str:
         return self.doc.tokens[i].norm
