@@ -70,3 +70,21 @@ def test_hashtags_around_names_do_not_split_them() -> None:
     ]
     assert _actors("ودعت #بريطانيا و #ألمانيا إلى الهدوء") == [("بريطانيا", "GBR"), ("ألمانيا", "DEU")]
     assert ("الحكومة_الليبية", "LBYGOV") in _actors("وقالت #الحكومة_الليبية إن")
+
+
+def _places(text: str) -> list[str]:
+    return [p.place.name for p in find_places(make_doc(text, 0))]
+
+
+def test_no_place_through_a_false_clitic_split() -> None:
+    # a known name read whole is no ب + a city ('باراك' is not ب + Arak)
+    assert _places("وقال الرئيس الأمريكي السابق باراك أوباما إن") == []
+    # a stem of two letters after a proclitic is too short to trust ('باب' a gate, not ب + Ibb)
+    assert _places("وتجمع المحتجون عند باب السفارة") == []
+    # ك 'like' never introduces a location ('كريمة' generous, not ك + Raymah)
+    assert _places("وتلقى الوزير دعوة كريمة لزيارة البلاد") == []
+
+
+def test_places_after_real_proclitics_are_kept() -> None:
+    assert _places("وقصفت الطائرات بإدلب ولبنان") == ["Idlib", "Lebanon"]
+    assert _places("وصل الوفد إلى واشنطن وتل أبيب") == ["Washington", "Tel Aviv"]

@@ -1207,11 +1207,33 @@ def _merge_appositions(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     return out
 
 
+# a place name read after a proclitic needs at least this many letters of its own: 'باب'
+# (a gate) and 'لأب' (for a father) are no ب/ل + Ibb
+_MIN_CLITIC_STEM = 3
+
+
+def _false_clitic_split(doc: Doc, m: Match[Place], limit: int) -> bool:
+    """A place read by cutting a proclitic off a word that is something else whole: a
+    known name ('باراك أوباما' is no ب + Arak), a stem too short to trust, or ك 'like'
+    ('كريمة' is no ك + Raymah; 'like a city' never locates an event)."""
+    toks = doc.tokens
+    word = toks[m.start].norm
+    pre = word[: m.prefix_len]
+    if not pre or pre.endswith(("ال", "لل")):
+        return False  # no proclitic, or the article (السورية: an adjective, read as before)
+    if "ك" in pre or (m.end - m.start == 1 and len(word) - m.prefix_len < _MIN_CLITIC_STEM):
+        return True
+    whole = actor_gazetteer().match_at(toks, m.start, limit)
+    return whole is not None and whole.prefix_len == 0
+
+
 def find_places(doc: Doc) -> list[PlaceMention]:
     gaz = place_gazetteer()
     out: list[PlaceMention] = []
     for sent in doc.sentences:
         for m in gaz.find(doc.tokens, sent.tok_start, sent.tok_end):
+            if _false_clitic_split(doc, m, sent.tok_end):
+                continue
             pre = doc.tokens[m.start].norm[: m.prefix_len]
             prev = doc.tokens[m.start - 1].norm if m.start > sent.tok_start else ""
             prev = prev[1:] if len(prev) > 2 and prev[0] in "وف" else prev
