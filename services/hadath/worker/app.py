@@ -51,6 +51,7 @@ from hadath.security import faust_credentials
 from hadath.settings import Settings
 from hadath.worker.extraction import DEFAULT_EXTRACTOR, ExtractorPool
 from hadath.worker.pipeline import InOrderPipeline
+from hadath.worker.undecodable import GuardedTransport, missing_codecs
 from hadath_schemas import Article
 
 log = logging.getLogger("hadath.worker")
@@ -278,6 +279,11 @@ class HadathApp(faust.App):
 
     shutdown_timeout: float = 30.0
 
+    def _new_transport(self) -> Any:
+        # Faust's own aiokafka transport, except that a batch the worker cannot decode stops
+        # its partition instead of crashing the worker (undecodable.py).
+        return GuardedTransport(self.conf.broker_consumer, self)
+
     async def on_stop(self) -> None:
         timer = threading.Timer(self.shutdown_timeout, _shutdown_overrun, args=(self.shutdown_timeout,))
         timer.daemon = True
@@ -377,4 +383,6 @@ def create_app(settings: Settings) -> faust.App:
     log.info(
         "hadath %s, extractor %s, %d extraction process(es)", __version__, spec, settings.extract_processes
     )
+    if missing := missing_codecs():
+        log.warning("no library for the %s compression codec(s): such batches stop their partition", missing)
     return app
