@@ -7,7 +7,7 @@ CAMEL_TOOLS_VERSION := 1.6.0
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: freeze places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: freeze rules-report places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -72,6 +72,9 @@ eval: venv  ## score the extractor (spec §7) on $(SHARED)/eval/*.gold.jsonl and
 FREEZE_BASE ?=
 freeze: venv  ## extractor output over corpus + gold vs the base commit (default: merge-base with main): per-type counts and diff
 	SHARED=$(SHARED) $(BIN)/python tests/tools/freeze.py $(if $(FREEZE_BASE),--base $(FREEZE_BASE))
+
+rules-report: venv  ## per rule of data/rules/: how often it fires on the corpus, what disabling it does to the gold figures
+	SHARED=$(SHARED) $(BIN)/python tests/tools/rules_report.py
 
 BENCH_INPUT ?= $(SHARED)/corpus/articles.jsonl
 bench: venv  ## extractor speed on one core: articles/s and words/s (median), and a profile
