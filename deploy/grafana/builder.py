@@ -51,8 +51,9 @@ OUT_DIR = HERE / "dashboards"
 DASHBOARDS: dict[str, str] = {
     "hadath.json": "pipeline",
 }
-# Oldest Grafana the generated JSON is written for (schemaVersion 39 = Grafana 10.x/11.x).
-GRAFANA_VERSION = "10.0.0"
+# The Grafana release whose dashboard model the pinned SDK follows (its version number, 10.1.0);
+# newer Grafanas migrate the JSON (schemaVersion 36) when they load it.
+GRAFANA_VERSION = "10.1.0"
 
 Panel = cogbuilder.Builder[model.Panel]
 Query = cogbuilder.Builder[cogvariants.Dataquery]

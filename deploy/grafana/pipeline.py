@@ -169,7 +169,7 @@ def build() -> dict[str, Any]:
             [promql(rate("hadath_articles_dead_lettered_total", by="reason"), "{{reason}}")],
             unit=ARTICLES_PER_S,
             stacked=True,
-            width=8,
+            width=6,
         )
     )
     board = board.with_panel(
@@ -178,7 +178,7 @@ def build() -> dict[str, Any]:
             "Dead-lettered / received articles (5 m); a gap while nothing is received.",
             [promql(DEAD_LETTER_RATIO, "dead-letter ratio")],
             unit="percentunit",
-            width=8,
+            width=6,
         )
     )
     board = board.with_panel(
@@ -187,7 +187,22 @@ def build() -> dict[str, Any]:
             "Log end offset minus the worker group's committed offset, per articles-topic partition.",
             [promql(LAG_PER_PARTITION, "{{topic}}[{{partition}}]")],
             unit="short",
-            width=8,
+            width=6,
+        )
+    )
+    board = board.with_panel(
+        timeseries_panel(
+            "Lag polls failed",
+            "Failed consumer-lag polls per worker (5 m increase): while they fail, the lag above is "
+            "stale (alert HadathLagPollingFailing).",
+            [
+                promql(
+                    f"sum by (instance) (increase({m('hadath_consumer_lag_poll_errors_total')}[5m]))",
+                    "{{instance}}",
+                )
+            ],
+            unit="short",
+            width=6,
         )
     )
 
