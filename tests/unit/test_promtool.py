@@ -135,6 +135,20 @@ def test_rendered_rules_carry_the_given_selector_and_runbook_base():
         render_rules.rule_groups('job="x"} or vector(1) # ')
 
 
+def test_render_rules_writes_a_rule_file_promtool_accepts(promtool, tmp_path):
+    out = tmp_path / "hadath-rules.yml"
+    selector = 'job="kubernetes-service-endpoints", namespace=~"hadath|hadath-staging"'
+    assert render_rules.main(["--selector", selector, "--out", str(out)]) == 0
+    result = run(promtool, "check", "rules", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    count = sum(len(group["rules"]) for group in render_rules.rule_groups())
+    assert f"{count} rules found" in result.stdout
+    assert 'job="hadath"' not in out.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        render_rules.main(["--selector", "hadath", "--out", str(out)])
+    assert exit_info.value.code == 2
+
+
 def test_the_k8s_prometheus_rule_is_generated_from_the_rule_files():
     text = render_rules.K8S_RULE_FILE.read_text(encoding="utf-8")
     assert text == render_rules.dump(render_rules.prometheus_rule()), "stale: run `make k8s-rules`"
