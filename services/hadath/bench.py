@@ -40,6 +40,19 @@ def one_pass(extract: Callable[[Article], Sequence[Event]], articles: Sequence[A
     return time.perf_counter() - start, events
 
 
+def camel_pass(articles: Sequence[Article]) -> float:
+    """Seconds for a plain camel-tools pass over the same texts (dediacritise, normalise
+    alef, ``simple_word_tokenize``): the floor the extractor's speed is compared with."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import normalize_alef_ar
+
+    start = time.perf_counter()
+    for article in articles:
+        simple_word_tokenize(normalize_alef_ar(dediac_ar(article.text)))
+    return time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hadath-bench", description=__doc__)
     parser.add_argument("--input", required=True, help="JSONL articles, seed .txt or a folder")
@@ -60,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     first_seconds, events = one_pass(extract, articles)
     timings = [one_pass(extract, articles)[0] for _ in range(args.runs)]
     median = statistics.median(timings)
+    camel_median = statistics.median(camel_pass(articles) for _ in range(args.runs))
 
     rows = [
         ("extractor", EXTRACTOR_VERSION),
@@ -73,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         ("articles/s (median)", f"{len(articles) / median:,.0f}"),
         ("words/s (median)", f"{words / median:,.0f}"),
         ("ms/article (median)", f"{1000 * median / max(1, len(articles)):.2f}"),
+        ("plain camel-tools pass, articles/s", f"{len(articles) / camel_median:,.0f}"),
+        ("ratio to the camel-tools pass (issue 10: >= 0.5)", f"{camel_median / median:.2f}"),
     ]
     width = max(len(name) for name, _ in rows)
     print("| " + "metric".ljust(width) + " | value |")
