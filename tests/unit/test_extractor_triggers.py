@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hadath.extractor.lexicon import imperfect_forms, load_lexicon, noun_forms, perfect_forms
+from hadath.extractor.lexicon import load_lexicon, noun_forms, verb_forms
 from hadath.extractor.morph import splits
 from hadath.extractor.text import fold, make_doc
 from hadath.extractor.triggers import find_triggers, head_readings
@@ -25,18 +25,44 @@ def test_lexicon_rows_are_well_formed() -> None:
         assert -10 <= e.goldstein <= 10
 
 
-def test_verb_inflection() -> None:
-    perf = {s for s, _ in perfect_forms("نفى")}
-    assert {"نفي", "نفت", "نفوا", "نفيا"} <= perf
-    assert {"دعت", "دعوا"} <= {s for s, _ in perfect_forms("دعا")}
-    imp = {s for s, _, _ in imperfect_forms("ينفي")}
-    assert {"ينفي", "تنفي", "ينفون", "ننفي"} <= imp
-    assert ("نتوصل", "1", "imperf") in imperfect_forms("يتوصل")
+def test_verb_inflection_comes_from_the_generated_paradigm() -> None:
+    forms = verb_forms("نفى", "ينفي")
+    surfaces = {s for s, _, _ in forms}
+    assert {"نفي", "نفت", "نفوا", "نفيا", "ينفي", "تنفي", "ينفون", "ننفي"} <= surfaces
+    assert "نفا" in surfaces  # before an object pronoun: نفاه
+    assert ("ينف", "juss", None) in forms  # لم ينف
+    assert {"دعت", "دعوا", "يدعون", "يدعوان"} <= {s for s, _, _ in verb_forms("دعا", "يدعو")}
+    assert ("نتوصل", "imperf", "1") in verb_forms("توصل", "يتوصل")
+    assert ("اتهمو", "perf", None) in verb_forms("اتهم", "يتهم")  # اتهموه
+
+
+def test_a_verb_without_a_generated_paradigm_is_an_error() -> None:
+    with pytest.raises(LookupError, match="make morphology-db"):
+        verb_forms("فعلل", "يفعلل")
 
 
 def test_noun_inflection() -> None:
-    assert {"اتهام", "اتهامات", "اتهاما"} <= set(noun_forms("اتهام", ["اتهامات"]))
-    assert {"زياره", "زيارت"} <= set(noun_forms("زيارة", []))
+    assert {"اتهام", "اتهامات", "اتهاما", "اتهامين"} <= set(noun_forms("اتهام", ["اتهامات"]))
+    assert {"زياره", "زيارت", "زيارتين"} <= set(noun_forms("زيارة", []))
+    # the hamza takes the seat of the case vowel before a pronoun: لقاؤه، لقائه، لقاءه
+    assert {"لقاؤ", "لقائ", "لقاء"} <= set(noun_forms("لقاء", ["لقاءات"]))
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("لقاؤه", "لقاء"),  # hamza on waw before a pronoun (nominative)
+        ("لقائهما", "لقاء"),  # hamza on yeh (genitive)
+        ("اعتداؤها", "اعتداء"),
+        ("نداؤه", "نداء"),
+        ("ونفاه", "نفى"),  # final ى written ا before the object pronoun
+        ("اتهموها", "اتهم"),
+        ("إدانته", "إدانة"),  # a masdar with a possessive pronoun
+        ("رفضها", "رفض"),
+    ],
+)
+def test_forms_before_a_pronoun_are_read(word: str, lemma: str) -> None:
+    assert lemma in {f.entry.lemma for f, _ in head_readings(fold(word))}
 
 
 def test_clitic_splits() -> None:

@@ -346,6 +346,45 @@ def test_shipped_db_is_in_sync_with_triggers_tsv() -> None:
     )
 
 
+def test_every_verb_of_both_lexicons_has_a_generated_paradigm() -> None:
+    paradigms = mb.read_paradigms()
+    missing = [v for v in mb.read_verbs() if mb.paradigm_key(*v) not in paradigms]
+    assert not missing, f"run make morphology-db: no paradigm for {missing}"
+
+
+def test_committed_paradigms_are_what_mazini_generates() -> None:
+    """The rows of a few verbs of each class are regenerated (the whole table takes a minute)."""
+    pytest.importorskip("mazini", reason="the build-lexicon extra is not installed")
+    verbs = [("نفى", "ينفي"), ("أدان", "يدين"), ("دعا", "يدعو"), ("اتهم", "يتهم"), ("حث", "يحث")]
+    problems: list[str] = []
+    fresh = mb.generate_paradigms(verbs, problems).splitlines()
+    committed = mb.PARADIGMS_PATH.read_text(encoding="utf-8").splitlines()
+    keys = {f"{lemma}\t{imperfect}\t" for lemma, imperfect in verbs}
+    assert not problems
+
+    def rows_of(lines: list[str]) -> list[str]:
+        return sorted(r for r in lines if r[: r.find("\t", r.find("\t") + 1) + 1] in keys)
+
+    assert rows_of(fresh) == rows_of(committed)
+    assert len(rows_of(fresh)) > 100
+
+
+def test_paradigm_pattern_choice(tmp_path: Path) -> None:
+    """The written spelling picks the pattern: اتهم is افتعل (not أفعل أتهم); a written
+    shadda picks form II (حذّر warn), none prefers form I; no imperfect = perfect only."""
+    pytest.importorskip("mazini", reason="the build-lexicon extra is not installed")
+    verbs = [("اتهم", "يتهم"), ("حذّر", "يحذر"), ("حذر", "يحذر"), ("لوح", "")]
+    path = tmp_path / "paradigms.tsv"
+    path.write_text(mb.generate_paradigms(verbs, []), encoding="utf-8")
+    rows = mb.read_paradigms(path)
+    assert {r.wazn for r in rows[mb.paradigm_key("اتهم", "يتهم")]} == {"افتعل"}
+    shadda = rows[mb.paradigm_key("حذّر", "يحذر")] + rows[mb.paradigm_key("حذر", "يحذر")]
+    assert {r.wazn for r in shadda if "\u0651" in r.lemma} == {"فعّل"}
+    assert "فعّل" not in {r.wazn for r in shadda if "\u0651" not in r.lemma}
+    lawwah = mb.verb_forms(rows[mb.paradigm_key("لوح", None)])
+    assert lawwah and {f.asp for f in lawwah} == {"p"}
+
+
 def test_every_shipped_lexicon_word_analyses_to_its_lemma() -> None:
     m = Morphology.default()
     function_words = {fold(fw.form) for fw in mb.read_function_words()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from hadath.extractor.gazetteer import DATA_DIR, read_tsv
-from hadath.extractor.lexicon import imperfect_forms, perfect_forms
+from hadath.extractor.lexicon import verb_forms
 from hadath.extractor.text import fold
 
 CUES_TSV = DATA_DIR / "cues.tsv"
@@ -23,9 +23,7 @@ def cues() -> dict[str, frozenset[str]]:
         forms = cols[3] if len(cols) > 3 else "-"
         bucket = out.setdefault(kind, set())
         if pos == "V":
-            bucket.update(s for s, _ in perfect_forms(lemma))
-            if forms and forms != "-":
-                bucket.update(s for s, _, _ in imperfect_forms(forms))
+            bucket.update(s for s, _, _ in verb_forms(lemma, forms if forms and forms != "-" else None))
         else:
             bucket.add(" ".join(fold(lemma).split()))
             if forms and forms != "-":

@@ -1,6 +1,8 @@
 """Trigger lexicon: loads data/triggers.tsv and expands every row into the folded
-surface forms it takes in text (inflection is generated here; clitics are stripped
-at lookup time by :mod:`hadath.extractor.morph`)."""
+surface forms it takes in text.  The forms are not written here: verbs come from the
+paradigms generated at build time (data/morphology/paradigms.tsv), nouns from the same
+generator as the morphology DB (:mod:`hadath.extractor.morphology_build`); clitics are
+stripped at lookup time by :mod:`hadath.extractor.morph`."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from hadath.extractor import morphology_build as mb
 from hadath.extractor.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -73,109 +76,39 @@ def _parse_frame(frame: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bo
     return tuple(slots), tuple(required), sym, needs_two, joint, ptcp
 
 
-def perfect_forms(lemma: str) -> list[tuple[str, str | None]]:
-    """Folded perfect-tense forms of a 3ms perfect verb, with '1' for 1st-person forms."""
-    p = fold(lemma)
-    out: list[tuple[str, str | None]] = [(p, None)]
-    if lemma.endswith(("أ", "ء", "ئ", "ؤ")):
-        # hamza-final (بدأ): sound, although its folded spelling ends in ا
-        out += [(p + "ت", None), (p + "وا", None), (p + "تا", None), (p + "نا", "1"), (p + "تم", None)]
-    elif p.endswith("ي") and len(p) > 2:  # defective in ى: نفى، التقى، أبدى
-        b = p[:-1]
-        out += [
-            (b + "ت", None),
-            (b + "وا", None),
-            (b + "و", None),
-            (b + "يا", None),
-            (b + "تا", None),
-            (b + "ين", None),
-            (b + "ينا", "1"),
-            (b + "يت", None),
-            (b + "يتم", None),
-        ]
-    elif p.endswith("ا") and len(p) > 2:  # defective in ا: دعا
-        b = p[:-1]
-        out += [
-            (b + "ت", None),
-            (b + "وا", None),
-            (b + "و", None),
-            (b + "تا", None),
-            (b + "ون", None),
-            (b + "ونا", "1"),
-            (b + "وت", None),
-            (b + "وتم", None),
-        ]
-    else:
-        out += [
-            (p + "ت", None),
-            (p + "وا", None),
-            (p + "و", None),
-            (p + "ا", None),
-            (p + "تا", None),
-            (p + "ن", None),
-            (p + "نا", "1"),
-            (p + "تم", None),
-        ]
-        if len(p) == 3 and p[1] == "ا":  # hollow: زار -> زرت، زرنا
-            out += [(p[0] + p[2] + "ت", None), (p[0] + p[2] + "نا", "1")]
-        if len(p) == 4 and p[0] == "ا" and p[2] == "ا":  # أدان -> أدنت، أدنا
-            out += [(p[:2] + p[3] + "ت", None), (p[:2] + p[3] + "نا", "1")]
-    return out
+@cache
+def _paradigms() -> dict[tuple[str, str], list[mb.ParadigmRow]]:
+    return mb.read_paradigms()
 
 
-def imperfect_forms(form3ms: str) -> list[tuple[str, str | None, str]]:
-    """Folded imperfect forms (all persons/numbers, plus the short jussive stem)."""
-    f = fold(form3ms)
-    stem = f[1:] if f[:1] in "يت" else f
-    out: list[tuple[str, str | None, str]] = []
-    bases = []
-    if stem.endswith(("ي", "و")) and len(stem) > 2:  # defective: ينفي، يدعو، يلتقي
-        s = stem[:-1]
-        bases = [
-            (stem, "imperf"),
-            (s + "ون", "imperf"),
-            (s + "وا", "imperf"),
-            (s + "و", "imperf"),
-            (stem + "ان", "imperf"),
-            (s + "ين", "imperf"),
-            (stem + "ن", "imperf"),
-            (s, "juss"),
-        ]
-    else:
-        bases = [
-            (stem, "imperf"),
-            (stem + "ون", "imperf"),
-            (stem + "وا", "imperf"),
-            (stem + "و", "imperf"),
-            (stem + "ان", "imperf"),
-            (stem + "ين", "imperf"),
-            (stem + "ن", "imperf"),
-        ]
-        if len(stem) == 3 and stem[1] in "وي":  # hollow: يزور -> jussive يزر
-            bases.append((stem[0] + stem[2], "juss"))
-    for b, asp in bases:
-        for pre, person in (("ي", None), ("ت", None), ("ن", "1"), ("ا", "1")):
-            out.append((pre + b, person, asp))
-    return out
+def verb_forms(lemma: str, imperfect: str | None) -> list[tuple[str, str, str | None]]:
+    """(folded surface, aspect, person) of every form of a verb, from the generated paradigm
+    (data/morphology/paradigms.tsv): aspect 'perf', 'imperf' or 'juss' -- a spelling that is
+    only subjunctive or jussive (لم ينف، لم يزر، لن يلتقيا، أن يتفقوا), read only after the
+    particle that governs it, since without one it is another word (تدينا "religiosity");
+    person '1' when the spelling is only first person.  Spellings before an object pronoun
+    (اتهمو-ه، نفا-ه) are included."""
+    rows = _paradigms().get(mb.paradigm_key(lemma, imperfect))
+    if not rows:
+        raise LookupError(
+            f"no generated paradigm for {lemma} / {imperfect or '-'} in {mb.PARADIGMS_PATH.name}:"
+            " run make morphology-db"
+        )
+    cells: dict[tuple[str, str], set[str]] = {}
+    for surface, form in mb.verb_surfaces(rows):
+        aspect = "perf" if form.asp == "p" else "imperf" if "i" in form.moods else "juss"
+        cells.setdefault((fold(surface), aspect), set()).add(form.per)
+    # the perfect first: a spelling that is also a 1st person imperfect (اتهم = أتّهم "I
+    # accuse") is read as the 3rd person perfect unless the context says otherwise
+    order = {"perf": 0, "imperf": 1, "juss": 2}
+    ranked = sorted(cells.items(), key=lambda kv: order[kv[0][1]])
+    return [(s, asp, "1" if persons == {"1"} else None) for (s, asp), persons in ranked]
 
 
 def noun_forms(lemma: str, listed: list[str]) -> list[str]:
-    """Folded noun forms: singular, tanwin-alef, dual, sound plurals, construct (ت) and listed forms."""
-    n = fold(lemma)
-    out = [n]
-    if n.endswith("ه"):  # teh marbuta (folded to heh)
-        b = n[:-1]
-        out += [b + "ت", b + "تا", b + "تان", b + "تين", b + "ات"]
-    elif n.endswith("ات"):
-        pass
-    else:
-        out += [n + "ا", n + "ان", n + "ين", n + "ات", n + "ه"]
-    for f in listed:
-        g = fold(f)
-        out.append(g)
-        if g.endswith("ه"):
-            out.append(g[:-1] + "ت")
-    return out
+    """Folded spellings of a noun and its listed forms, as the morphology DB generates them
+    (duals, tanwin, ة/ت, hamza seat before a pronoun: لقاؤ-ه)."""
+    return list(dict.fromkeys(fold(s) for s in mb.noun_surfaces(lemma, listed)))
 
 
 @dataclass(slots=True)
@@ -186,18 +119,19 @@ class Lexicon:
 
 
 def _rest_base(word: str) -> str | None:
-    """Folded base of a non-head word of a multiword lemma (None: optional preposition).
+    """Base spelling (marks stripped, letters as written) of a non-head word of a multiword
+    lemma, None for an optional preposition.
 
     'استعداده' -> 'استعداد' (a real final heh is the possessive pronoun; teh marbuta
-    stays), 'المسؤولية' -> 'مسؤوليه' (the article is stripped)."""
-    fw = fold(word)
-    if fw in _OPTIONAL_PARTS:
+    stays), 'المسؤولية' -> 'مسؤولية' (the article is stripped)."""
+    raw = mb.strip_marks(word)
+    if fold(raw) in _OPTIONAL_PARTS:
         return None
-    if word.endswith("ه") and len(fw) > 3:
-        fw = fw[:-1]
-    if fw.startswith("ال") and len(fw) > 4:
-        fw = fw[2:]
-    return fw
+    if raw.endswith("ه") and len(raw) > 3:
+        raw = raw[:-1]
+    if raw.startswith(("ال", "أل")) and len(raw) > 4:
+        raw = raw[2:]
+    return raw
 
 
 @cache
@@ -222,20 +156,18 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         note = cols[8].strip() if len(cols) > 8 else ""
         slots, required, sym, two, joint, ptcp = _parse_frame(frame)
         words = lemma.split()
-        rest = tuple(b for b in (_rest_base(w) for w in words[1:]) if b)
+        rest_raw = [b for b in (_rest_base(w) for w in words[1:]) if b]
+        rest = tuple(fold(b) for b in rest_raw)
         entry = TriggerEntry(
             lemma, pos, etype, cameo, plover, float(gold), slots, required, sym, two, joint, ptcp, rest, note
         )
         entries.append(entry)
-        for b in rest:
-            rest_forms[b] = frozenset(noun_forms(b, []))
+        for raw_base, b in zip(rest_raw, rest, strict=True):
+            rest_forms[b] = frozenset(noun_forms(raw_base, []))
         if pos == "V":
-            for s, person in perfect_forms(words[0]):
-                add(s, Form(entry, "perf", person))
-            imp = forms.split()[0] if forms and forms != "-" else ""
-            if imp:
-                for s, person, asp in imperfect_forms(imp):
-                    add(s, Form(entry, asp, person))
+            imp = forms.split()[0] if forms and forms != "-" else None
+            for s, aspect, person in verb_forms(words[0], imp):
+                add(s, Form(entry, aspect, person))
         elif pos == "N":
             listed = [f.split()[0] for f in forms.split(",") if f.strip() and f.strip() != "-"]
             for s in noun_forms(words[0], listed):

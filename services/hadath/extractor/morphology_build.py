@@ -29,10 +29,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MORPH_DIR = DATA_DIR / "morphology"
 TRIGGERS_PATH = DATA_DIR / "triggers.tsv"
+CUES_PATH = DATA_DIR / "cues.tsv"
 FUNCTION_WORDS_PATH = MORPH_DIR / "function_words.tsv"
 DB_PATH = MORPH_DIR / "hadath.db"
 
@@ -207,208 +209,292 @@ class _Db:
 
 
 # --------------------------------------------------------------------------- verbs
-# Perfect suffix classes.  A verb stem lists which classes it takes, so weak verbs can use
-# different stem spellings per class (نفى: نفي+ا but نف+ت, نف+وا).
-#   0  : 3ms, no enclitic        0E : 3ms + enclitic
-#   T  : ت 3fs, تا 3fd            A  : ا 3md
-#   W  : وا 3mp (و before an enclitic)
-#   C  : consonant-initial: ن 3fp, ت 1s/2ms/2fs, نا 1p, تم 2mp, تما 2d, تن 2fp
-#   CN : ن/نا merged into a stem-final ن (أدنّا)
-_PV_CELLS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
-    # class: (suffix, per, gen, num, form before enclitic or '' when no enclitic allowed)
-    "0": (("", "3", "m", "s", ""),),
-    "0E": (("", "3", "m", "s", "="),),
-    "T": (("ت", "3", "f", "s", "ت"), ("تا", "3", "f", "d", "تا")),
-    "A": (("ا", "3", "m", "d", "ا"),),
-    "W": (("وا", "3", "m", "p", "و"),),
-    "C": (
-        ("ن", "3", "f", "p", "ن"),
-        ("ت", "1", "na", "s", "ت"),
-        ("ت", "2", "m", "s", "ت"),
-        ("ت", "2", "f", "s", "ت"),
-        ("نا", "1", "na", "p", "نا"),
-        ("تم", "2", "m", "p", "تمو"),
-        ("تما", "2", "na", "d", "تما"),
-        ("تن", "2", "f", "p", "تن"),
-    ),
-    # stems ending in ن merge it with ن/نا: أدان -> أدنّا (1p), أعلن -> أعلنّا
-    # (no enclitics: أدناه is nearly always the adverb "below", not أدنّاه)
-    "CN": (("ن", "3", "f", "p", ""), ("نا", "1", "na", "p", "")),
-}
-# Imperfect suffix classes (agreement features come from the prefix cell, see _IV_CELLS).
-#   I0 bare, I0E + enclitic, IA dual ان/ا, IW masc plural ون/وا, IY 2fs ين/ي, IN fem plural ن,
-#   IJ the bare ending on a jussive short stem (لم ينف، لم يزر)
-# Mood: 'i' indicative (ان/ون/ين), 's' subjunctive/jussive (ا/وا/ي), 'b' both, 'j' jussive stem.
-_IV_SUFFIXES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    # class: ((surface, before-enclitic form, mood), ...) ; before-enclitic '' = no enclitic
-    "I0": (("", "", "b"),),
-    "I0E": (("", "=", "b"),),
-    "IA": (("ان", "ان", "i"), ("ا", "ا", "s")),
-    "IW": (("ون", "ون", "i"), ("وا", "و", "s")),
-    "IY": (("ين", "ين", "i"), ("ي", "ي", "s")),
-    "IN": (("ن", "ن", "b"),),
-    "IJ": (("", "", "j"),),
-}
-# Proclitics before the agreement prefix, and the moods they allow: سـ the indicative, لـ
-# (purpose) the subjunctive, و/ف alone any but the jussive short stem (the conjunction goes
-# on لم/لا, not on the verb), nothing at all any mood.  This keeps لندن from reading as
-# ل+ن+دن, ليبرمان as ل+ي+برم+ان and فيلق as ف+ي+لق.
-# (category kind, conjunctions, proclitic, features, moods)
-_IV_PROCLITICS = (
-    ("", ("",), "", {}, "ibsj"),
-    ("C", ("و", "ف"), "", {}, "ibs"),
-    ("F", ("", "و", "ف"), "س", {"prc1": "sa_fut"}, "ib"),
-    ("S", ("", "و", "ف"), "ل", {"prc1": "li_sub"}, "sb"),
-)
-# (agreement prefix, per, gen, num, suffix classes)
-_IV_CELLS = (
-    ("ي", "3", "m", "s", ("I0", "I0E")),
-    ("ي", "3", "m", "d", ("IA",)),
-    ("ي", "3", "m", "p", ("IW",)),
-    ("ي", "3", "f", "p", ("IN",)),
-    ("ت", "3", "f", "s", ("I0", "I0E")),
-    ("ت", "3", "f", "d", ("IA",)),
-    ("ت", "2", "m", "s", ("I0", "I0E")),
-    ("ت", "2", "na", "d", ("IA",)),
-    ("ت", "2", "m", "p", ("IW",)),
-    ("ت", "2", "f", "s", ("IY",)),
-    ("ت", "2", "f", "p", ("IN",)),
-    ("ا", "1", "na", "s", ("I0", "I0E")),
-    ("ن", "1", "na", "p", ("I0", "I0E")),
-)
+# Verb paradigms are not written here: ``data/morphology/paradigms.tsv`` holds every form of
+# every verb of triggers.tsv and cues.tsv, GENERATED at build time by the mazini conjugator
+# (a port of Wiktionary's Arabic conjugation engine) from the root x pattern it finds in
+# mazini's attested-verb lexicon (see generate_paradigms and data/morphology/README.md).
+# This module only turns those full forms into DB stems and adds the clitics.
+PARADIGMS_PATH = MORPH_DIR / "paradigms.tsv"
+# Active voice, all persons, the three non-past moods and the participle/masdar.  Passive
+# and imperative slots are left out: unvocalised, the passive is mostly spelled like the
+# active (so it adds nothing) and where it differs (أُدين "was convicted") it is not the
+# trigger's sense; imperatives are rare in news and collide with nouns.
+# The feminine 2nd person (تدعي "you (f) call", تدعين) is left out too: news has no
+# addressee in the feminine, and تدعي is nearly always ادّعى "claims".
+_SLOT_RE = re.compile(r"^(past|ind|sub|juss)_(?!2f)([123])(m|f)?(s|d|p)$|^(ap|vn)$")
+_MOOD = {"ind": "i", "sub": "s", "juss": "j"}
+
+
+@dataclass(frozen=True)
+class ParadigmRow:
+    """One generated surface form of a verb (undiacritised, hamza seats as generated)."""
+
+    lemma: str
+    imperfect: str  # '' when triggers.tsv gives none
+    root: str
+    wazn: str
+    form: str
+    slots: tuple[str, ...]  # mazini slot names: past_3fs, ind_3mp, juss_3ms, ap, vn
+
+
+@dataclass(frozen=True)
+class VerbForm:
+    """A clitic-free verb form with its agreement, derived from paradigm rows."""
+
+    surface: str  # folded (fold())
+    final_alef_maqsura: bool  # written with a final ى (نفى، يلقى): ا before a pronoun
+    asp: str  # 'p' | 'i'
+    moods: str  # '' (perfect) or a subset of 'isj' (indicative, subjunctive, jussive)
+    per: str
+    gen: str  # 'm' | 'f' | 'na'
+    num: str
+
+
+def _slot_agreement(slot: str) -> tuple[str, str, str, str, str] | None:
+    """(asp, mood, per, gen, num) of a finite slot name, None for ap/vn."""
+    m = _SLOT_RE.match(slot)
+    if m is None or m.group(5):
+        return None
+    tense, per, gen, num = m.group(1), m.group(2), m.group(3) or "na", m.group(4)
+    return ("p" if tense == "past" else "i"), _MOOD.get(tense, ""), per, gen, num
+
+
+def verb_forms(rows: Sequence[ParadigmRow]) -> list[VerbForm]:
+    """Finite forms of one verb: one per (surface, asp, per, gen, num) with the moods merged.
+    A verb listed without an imperfect is a trigger in the perfect only (لوّح "brandished";
+    تلوح is "looms", from لاح)."""
+    cells: dict[tuple[str, bool, str, str, str, str], set[str]] = {}
+    for row in rows:
+        surface, maqsura = fold(row.form), strip_marks(row.form).endswith("ى")
+        for slot in row.slots:
+            agr = _slot_agreement(slot)
+            if agr is not None and (row.imperfect or agr[0] == "p"):
+                asp, mood, per, gen, num = agr
+                cells.setdefault((surface, maqsura, asp, per, gen, num), set()).add(mood)
+    return [
+        VerbForm(s, maqsura, asp, "".join(m for m in "isj" if m in moods), per, gen, num)
+        for (s, maqsura, asp, per, gen, num), moods in sorted(cells.items())
+    ]
+
+
+def before_enclitic(form: VerbForm) -> str | None:
+    """The spelling a verb form takes before an object pronoun, None when it takes none.
+
+    Orthography of the clitic boundary, not inflection: the silent alef of وا goes
+    (اتهموا -> اتهموه), final ى is written ا (نفى -> نفاه، يلقى -> يلقاه), تم gets its
+    long vowel (تموه is left out: 2nd person plural + object is rare).  First person plural
+    perfects take none: أدنّا + ه would be أدناه, nearly always the adverb "below".
+    """
+    s = form.surface
+    if form.asp == "p" and form.per == "1" and form.num == "p":
+        return None
+    if s.endswith("تم") and form.asp == "p":
+        return None
+    if s.endswith("وا"):
+        return s[:-1]
+    if form.final_alef_maqsura:
+        return s[:-1] + "ا"
+    return s
 
 
 def _verb_affixes(db: _Db) -> None:
-    """Affixes and tables shared by every verb stem (independent of the lexicon)."""
+    """Clitics of verbs: و/ف، سـ (indicative only), لـ of purpose (subjunctive only), object pronouns."""
     for conj, cfeats in CONJ:
-        db.prefix(conj, "PVP", {**_d(conj), **cfeats})
-    for cls, cells in _PV_CELLS.items():
-        cat = f"PVS_{cls}"
-        db.ac.add(("PVP", cat))
-        for suf, per, gen, num, before_enc in cells:
-            agr = {"per": per, "gen": gen, "num": num, "sfx": suf or "-"}
-            if before_enc != "=":
-                db.suffix(suf, cat, {**_d(suf), **agr})
-            if before_enc:
-                base = "" if before_enc == "=" else before_enc
-                for enc, code in VERB_ENCLITICS:
-                    db.suffix(base + enc, cat, {"diac": base + enc, **agr, "enc0": f"{code}_dobj"})
-    for cls, forms in _IV_SUFFIXES.items():
-        for suf, before_enc, mood in forms:
-            cat = f"IVS_{cls}_{mood}"
-            if before_enc != "=":
-                db.suffix(suf, cat, {**_d(suf), "sfx": suf or "-"})
-            if before_enc:
-                base = "" if before_enc == "=" else before_enc
-                for enc, code in VERB_ENCLITICS:
-                    db.suffix(
-                        base + enc, cat, {"diac": base + enc, "sfx": suf or "-", "enc0": f"{code}_dobj"}
-                    )
-    for agr_pfx, per, gen, num, classes in _IV_CELLS:
-        for kind, conjs, pro, pfeats, moods in _IV_PROCLITICS:
-            cat = f"IVP{kind}_{per}{gen}{num}"
-            for conj, cfeats in CONJ:
-                if conj not in conjs:
-                    continue
-                surface = conj + pro + agr_pfx
-                feats = {
-                    "diac": surface,
-                    **cfeats,
-                    **pfeats,
-                    "per": per,
-                    "gen": gen,
-                    "num": num,
-                    "pfx": agr_pfx,
-                }
-                db.prefix(surface, cat, feats)
-            for cls in (*classes, "IJ") if "I0" in classes else classes:
-                for _suf, _enc, mood in _IV_SUFFIXES[cls]:
-                    if mood in moods:
-                        db.ac.add((cat, f"IVS_{cls}_{mood}"))
+        db.prefix(conj, "VP_p", {**_d(conj), **cfeats})
+        db.prefix(conj, "VP_i", {**_d(conj), **cfeats})
+        db.prefix(conj + "س", "VP_F", {"diac": conj + "س", **cfeats, "prc1": "sa_fut"})
+        db.prefix(conj + "ل", "VP_S", {"diac": conj + "ل", **cfeats, "prc1": "li_sub"})
+    db.suffix("", "VS_0", {})
+    for enc, code in VERB_ENCLITICS:
+        db.suffix(enc, "VS_E", {"diac": enc, "enc0": f"{code}_dobj"})
+    for pcat in ("VP_p", "VP_i", "VP_F", "VP_S"):
+        db.ac.update({(pcat, "VS_0"), (pcat, "VS_E")})
 
 
-_FINAL_SHADDA_RE = re.compile("\u0651[\u064b-\u0650\u0652]*$")
+def _verb_prefix_cats(form: VerbForm) -> tuple[str, ...]:
+    """Which clitic prefixes a form takes: سـ only an indicative, لـ only a subjunctive."""
+    if form.asp == "p":
+        return ("VP_p",)
+    cats = ["VP_i"]
+    if "i" in form.moods:
+        cats.append("VP_F")
+    if "s" in form.moods:
+        cats.append("VP_S")
+    return tuple(cats)
 
 
-def verb_kind(lemma: str) -> str:
-    """Inflection class of a perfect 3ms lemma as written in triggers.tsv.
-
-    'y' final ى (نفى، التقى)   'w' final ا (دعا)   'i' final ي (بقي)
-    'dbl' doubled (شنّ، حث)    'hollow' medial ا (زار، أدان، اجتاح)   'sound' everything else
-    """
-    raw = strip_marks(lemma)
-    p = fold(lemma)
-    if raw.endswith("ى"):
-        return "y"
-    if raw.endswith("ا") and len(p) >= 3:
-        return "w"
-    if raw.endswith("ي") and len(p) >= 3:
-        return "i"
-    if _FINAL_SHADDA_RE.search(lemma.strip()) or len(p) == 2:
-        return "dbl"
-    if len(p) >= 3 and p[-2] == "ا" and not p.endswith("اء"):
-        return "hollow"
-    return "sound"
-
-
-def _perfect_stems(lemma: str) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(stem surface, base spelling, suffix classes) for a perfect 3ms lemma as written."""
-    p = fold(lemma)
-    kind = verb_kind(lemma)
-    if kind == "y":  # نفت/نفوا but نفيا/نفيت, نفاه
-        return [(p, p, ("0", "A", "C")), (p[:-1], p[:-1], ("T", "W")), (p[:-1] + "ا", p, ("0E",))]
-    if kind == "w":  # دعت/دعوا(3mp) but دعوا(3md)/دعوت
-        return [(p, p, ("0", "0E")), (p[:-1], p[:-1], ("T", "W")), (p[:-1] + "و", p[:-1] + "و", ("A", "C"))]
-    if kind == "i":  # بقيت/بقيا but بقوا
-        return [(p, p, ("0", "0E", "T", "A", "C")), (p[:-1], p[:-1], ("W",))]
-    if kind == "dbl":  # شنت/شنوا but شننا/شننت
-        return [(p, p, ("0", "0E", "T", "A", "W")), (p + p[-1], p + p[-1], ("C",))]
-    if kind == "hollow":  # زارت but زرت
-        return [(p, p, ("0", "0E", "T", "A", "W")), (p[:-2] + p[-1], p[:-2] + p[-1], ("C",))]
-    return [(p, p, ("0", "0E", "T", "A", "W", "C"))]
+def _add_verb(db: _Db, lemma: str, rows: Sequence[ParadigmRow]) -> None:
+    for form in verb_forms(rows):
+        feats = {
+            "pos": "verb",
+            "lex": lemma,
+            "diac": form.surface,
+            "trig": "y",
+            "asp": form.asp,
+            "per": form.per,
+            "gen": form.gen,
+            "num": form.num,
+        }
+        # jussive-only short stems (لم ينف) take no proclitic at all, not even و/ف
+        jussive_only = form.asp == "i" and form.moods == "j"
+        prefix_cats = ("V0",) if jussive_only else _verb_prefix_cats(form)
+        kind = f"{form.asp}{form.moods}"
+        cat = f"V_{kind}" + ("_J" if jussive_only else "")
+        db.stem(form.surface, cat, feats)
+        db.bc.add((cat, "VS_0"))
+        enc_surface = before_enclitic(form)
+        if enc_surface is not None:
+            ecat = f"VE_{kind}" + ("_J" if jussive_only else "")
+            db.stem(enc_surface, ecat, feats)
+            db.bc.add((ecat, "VS_E"))
+        for pcat in prefix_cats:
+            db.ab.add((pcat, cat))
+            if enc_surface is not None:
+                db.ab.add((pcat, ecat))
+    db.prefix("", "V0", {})
+    db.ac.update({("V0", "VS_0"), ("V0", "VS_E")})
 
 
-def _imperfect_stems(imperfect: str, kind: str) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(stem surface, base spelling, suffix classes) from the imperfect 3ms as written."""
-    raw = strip_marks(imperfect)
-    i = fold(imperfect)
-    if len(i) < 3 or i[0] != "ي":
-        raise ValueError(f"imperfect 3ms must start with ي and have a stem: {imperfect!r}")
-    s = i[1:]
-    out: list[tuple[str, str, tuple[str, ...]]] = []
-    if raw.endswith("ى"):  # يسعى، يلقى: يسعون, يسعيان, لم يسع, يلقاه
-        out += [(s, s, ("I0", "IA", "IN")), (s[:-1], s[:-1], ("IW", "IY")), (s[:-1] + "ا", s, ("I0E",))]
-    elif raw.endswith(("ي", "و")):  # ينفي، يلتقي، يدعو
-        out += [(s, s, ("I0", "I0E", "IA", "IN")), (s[:-1], s[:-1], ("IW", "IY"))]
-    else:
-        out.append((s, s, ("I0", "I0E", "IA", "IW", "IY", "IN")))
-        if kind == "hollow" and len(s) >= 3 and s[-2] in "واي":  # jussive: لم يزر، لم يدن
-            out.append((s[:-2] + s[-1], s[:-2] + s[-1], ("IJ",)))
-    if raw.endswith(("ى", "ي", "و")) and len(s) >= 3:  # jussive: لم ينف، لم يدع
-        out.append((s[:-1], s[:-1], ("IJ",)))
+# ---- paradigm table: generated from mazini at build time, read everywhere else
+def read_paradigms(path: Path = PARADIGMS_PATH) -> dict[tuple[str, str], list[ParadigmRow]]:
+    """(folded lemma, folded imperfect or '') -> its generated rows."""
+    out: dict[tuple[str, str], list[ParadigmRow]] = {}
+    if not path.exists():
+        return out
+    for _lineno, cols in _tsv_rows(path):
+        if cols[0] == "lemma":
+            continue
+        lemma, imperfect, root, wazn, form, slots = cols[:6]
+        imperfect = "" if imperfect == "-" else imperfect
+        row = ParadigmRow(lemma, imperfect, root, wazn, form, tuple(slots.split(",")))
+        out.setdefault((fold(lemma), fold(imperfect)), []).append(row)
     return out
 
 
-def _add_verb(db: _Db, lemma: str, imperfects: Sequence[str]) -> None:
-    kind = verb_kind(lemma)
-    stems = _perfect_stems(lemma)
-    stems += [(c[:-1], c[:-1], ("CN",)) for c, _, cls in stems if "C" in cls and c.endswith("ن")]
-    for surface, base, classes in stems:
-        cat = "PV_" + ".".join(classes)
-        db.stem(surface, cat, {"pos": "verb", "lex": lemma, "diac": base, "trig": "y", "asp": "p"})
-        db.ab.add(("PVP", cat))
-        for cls in classes:
-            db.bc.add((cat, f"PVS_{cls}"))
-    for imperfect in imperfects:
-        for surface, base, classes in _imperfect_stems(imperfect, kind):
-            cat = "IV_" + ".".join(classes)
-            db.stem(surface, cat, {"pos": "verb", "lex": lemma, "diac": base, "trig": "y", "asp": "i"})
-            for _pfx, per, gen, num, _ in _IV_CELLS:
-                for kind, *_ in _IV_PROCLITICS:
-                    db.ab.add((f"IVP{kind}_{per}{gen}{num}", cat))
-            for cls in classes:
-                for _suf, _enc, mood in _IV_SUFFIXES[cls]:
-                    db.bc.add((cat, f"IVS_{cls}_{mood}"))
+def paradigm_key(lemma: str, imperfect: str | None) -> tuple[str, str]:
+    return fold(lemma), fold(imperfect or "")
+
+
+_WEAK_RADICALS = frozenset("ويء")
+
+
+def _candidate_roots(lemma: str, roots: Iterable[str]) -> list[str]:
+    """Roots whose strong radicals appear in order in the lemma (a doubled radical once)."""
+    letters = fold(lemma)
+    out = []
+    for root in roots:
+        strong = [c for i, c in enumerate(root) if c not in _WEAK_RADICALS and (i == 0 or c != root[i - 1])]
+        it = iter(letters)
+        if len(strong) >= len(root) - 2 and all(c in it for c in strong):
+            out.append(root)
+    return out
+
+
+def _shadda_positions(word: str) -> set[int]:
+    """Letter indexes (in strip_marks(word)) carrying a shadda."""
+    out, i = set(), -1
+    for ch in unicodedata.normalize("NFC", word):
+        if _DIACRITICS_RE.match(ch):
+            if ch == "\u0651":
+                out.add(i)
+        elif ch != "\u0640":
+            i += 1
+    return out
+
+
+def generate_paradigms(verbs: Sequence[tuple[str, str]], problems: list[str]) -> str:
+    """paradigms.tsv text for (perfect 3ms as written, imperfect 3ms or '') pairs.
+
+    Needs the build-time extra (``pip install -e '.[build-lexicon]'``: mazini).  A verb's
+    root x pattern is the attested one (mazini's lexicon of 24k verbs) whose conjugated
+    3ms perfect and imperfect, undiacritised, are the row's lemma and imperfect; a shadda
+    written in the lemma (حذّر "warn", not حذِر "beware") must be there.  When several
+    patterns spell the same (رفض I and II), their forms are merged; with no attested
+    pattern every pattern is tried (the table is a list, not the language).
+    """
+    try:
+        import mazini
+        from mazini.lexicon import attested_wazns, lexicon_roots
+        from mazini.wazn import WAZN_BY_NAME
+    except ImportError as exc:  # pragma: no cover - the build extra is not installed
+        raise SystemExit(
+            "paradigm generation needs the build extra: pip install -e '.[build-lexicon]'"
+        ) from exc
+
+    def matches(root: str, wazn: str, lemma: str, imperfect: str) -> Any:
+        try:
+            v = mazini.conjugate(root, wazn)
+        except mazini.MaziniError:
+            return None
+        past = [f.form for f in v.slots.get("past_3ms", ())]
+        if not any(fold(p) == fold(lemma) for p in past):
+            return None
+        if imperfect and not any(fold(f.form) == fold(imperfect) for f in v.slots.get("ind_3ms", ())):
+            return None
+        want = _shadda_positions(lemma)
+        if want and not any(want <= _shadda_positions(p) for p in past):
+            return None
+        return v
+
+    lines = [
+        "# GENERATED by `python -m hadath.extractor.morphology_build --paradigms` (make morphology-db);"
+        " do not edit.",
+        f"# Source: mazini {mazini.__version__} (CC BY 4.0): conjugator + attested root x pattern lexicon.",
+        "# One row per distinct undiacritised form: lemma, imperfect, root, wazn, form, mazini slots.",
+        "lemma\timperfect\troot\twazn\tform\tslots",
+    ]
+    roots = lexicon_roots()
+    for lemma, imperfect in verbs:
+        cands = _candidate_roots(lemma, roots)
+        hits = [(r, w, v) for r in cands for w in attested_wazns(r) if (v := matches(r, w, lemma, imperfect))]
+        if not hits:
+            hits = [(r, w, v) for r in cands for w in WAZN_BY_NAME if (v := matches(r, w, lemma, imperfect))]
+        if not hits:
+            problems.append(f"no root x pattern conjugates to {lemma} / {imperfect or '-'}: verb left out")
+            continue
+        # prefer the patterns spelled exactly as the lemma (اتهم: افتعل, not أفعل أتهم), then,
+        # for a lemma written without shadda, those spelled without one (قصف I, not II)
+        exact = [h for h in hits if strip_marks(h[2].slots["past_3ms"][0].form) == strip_marks(lemma)]
+        hits = exact or hits
+        plain = [h for h in hits if not _shadda_positions(h[2].slots["past_3ms"][0].form)]
+        if plain and not _shadda_positions(lemma):
+            hits = plain
+        forms: dict[str, list[str]] = {}
+        for _root, _wazn, v in hits:
+            for slot, values in v.slots.items():
+                if not _SLOT_RE.match(slot):
+                    continue
+                for value in values:
+                    form = strip_marks(value.form)
+                    if (
+                        form
+                        and form != "?"
+                        and _is_arabic_word(form)
+                        and slot not in forms.setdefault(form, [])
+                    ):
+                        forms[form].append(slot)
+        root = ",".join(sorted({h[0] for h in hits}))
+        wazn = ",".join(sorted({h[1] for h in hits}))
+        for form, slots in forms.items():
+            lines.append("\t".join((lemma, imperfect or "-", root, wazn, form, ",".join(slots))))
+    return "\n".join(lines) + "\n"
+
+
+def read_verbs(triggers: Path = TRIGGERS_PATH, cues: Path = CUES_PATH) -> list[tuple[str, str]]:
+    """(perfect 3ms head word, imperfect 3ms head word or '') of every V row of both lexicons."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    # triggers.tsv: lemma pos forms ...; cues.tsv: kind pos lemma forms ...
+    for path, lemma_col, forms_col in ((triggers, 0, 2), (cues, 2, 3)):
+        for _lineno, cols in _tsv_rows(path):
+            if len(cols) <= lemma_col or cols[lemma_col] == "lemma" or cols[1].upper() != "V":
+                continue
+            lemma = _first_word(cols[lemma_col])
+            forms = cols[forms_col] if len(cols) > forms_col else "-"
+            imperfect = _first_word(forms) if forms.strip() not in ("", "-") else None
+            if lemma is None:
+                continue
+            out.setdefault(paradigm_key(lemma, imperfect), (lemma, imperfect or ""))
+    return list(out.values())
 
 
 # --------------------------------------------------------------------------- nouns
@@ -517,6 +603,34 @@ def _add_noun(db: _Db, lemma: str, forms: Sequence[str]) -> None:
                 db.ab.add(("NPA_L", cat))
             for cls in classes:
                 db.bc.add((cat, f"NS_{cls}"))
+
+
+def noun_surfaces(lemma: str, forms: Sequence[str]) -> list[str]:
+    """Every clitic-free spelling of a noun the DB accepts (folded; ة kept), plus the
+    spelling each takes before a possessive pronoun (دعوت-ه، لقاؤ-ه، لقائ-ه): what a
+    clitic splitter must find after cutting the pronoun off."""
+    out: dict[str, None] = {}
+    for form, _num, _gen, kind in _noun_forms(lemma, forms):
+        for surface, _base, classes in _noun_stems(form, kind == "form"):
+            for cls in classes:
+                if cls in _NOUN_ENC_CLASSES:
+                    out[surface + _NOUN_ENC_CLASSES[cls][0]] = None
+                else:
+                    for suffix, _sfx, _feats in _NOUN_SUFFIXES[cls]:
+                        out[surface + suffix] = None
+    return list(out)
+
+
+def verb_surfaces(rows: Sequence[ParadigmRow]) -> list[tuple[str, VerbForm]]:
+    """Every clitic-free spelling of a verb (folded) with its form, plus the spelling it
+    takes before an object pronoun (اتهمو-ه، نفا-ه)."""
+    out: list[tuple[str, VerbForm]] = []
+    for form in verb_forms(rows):
+        out.append((form.surface, form))
+        enc = before_enclitic(form)
+        if enc is not None and enc != form.surface:
+            out.append((enc, form))
+    return out
 
 
 # --------------------------------------------------------------------------- function words
@@ -648,7 +762,13 @@ def _is_arabic_word(word: str) -> bool:
 
 
 # --------------------------------------------------------------------------- rendering
-def build_db_text(entries: Sequence[LexEntry], function_words: Sequence[FunctionWord]) -> str:
+def build_db_text(
+    entries: Sequence[LexEntry],
+    function_words: Sequence[FunctionWord],
+    paradigms: dict[tuple[str, str], list[ParadigmRow]],
+    problems: list[str] | None = None,
+) -> str:
+    problems = problems if problems is not None else []
     db = _Db()
     _verb_affixes(db)
     _noun_affixes(db)
@@ -660,7 +780,10 @@ def build_db_text(entries: Sequence[LexEntry], function_words: Sequence[Function
             # على (of على استعداد) stays a preposition, but its analyses carry the lemma
             trigger_fw[fold(e.lemma)] = e.lemma
         elif e.pos == "V":
-            _add_verb(db, e.lemma, e.forms)
+            rows = [r for imp in e.forms or ("",) for r in paradigms.get(paradigm_key(e.lemma, imp), ())]
+            if not rows:
+                problems.append(f"no paradigm for {e.lemma}: run make morphology-db")
+            _add_verb(db, e.lemma, rows)
         else:
             _add_noun(db, e.lemma, e.forms)
     for fw in function_words:
@@ -705,28 +828,56 @@ def build_from_files(
     triggers: Path = TRIGGERS_PATH,
     function_words: Path = FUNCTION_WORDS_PATH,
     problems: list[str] | None = None,
+    paradigms: Path = PARADIGMS_PATH,
 ) -> str:
-    return build_db_text(read_triggers(triggers, problems), read_function_words(function_words))
+    problems = problems if problems is not None else []
+    return build_db_text(
+        read_triggers(triggers, problems),
+        read_function_words(function_words),
+        read_paradigms(paradigms),
+        problems,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--triggers", type=Path, default=TRIGGERS_PATH)
+    ap.add_argument("--cues", type=Path, default=CUES_PATH)
     ap.add_argument("--function-words", type=Path, default=FUNCTION_WORDS_PATH)
+    ap.add_argument("--paradigms-file", type=Path, default=PARADIGMS_PATH)
     ap.add_argument("--out", type=Path, default=DB_PATH)
-    ap.add_argument("--check", action="store_true", help="exit 1 if --out differs from a fresh build")
+    ap.add_argument(
+        "--paradigms",
+        action="store_true",
+        help="first regenerate the verb paradigms with mazini (the build-lexicon extra)",
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="exit 1 if --out (or, with --paradigms, the paradigms) is stale"
+    )
     args = ap.parse_args(argv)
     problems: list[str] = []
-    text = build_from_files(args.triggers, args.function_words, problems)
+    stale: list[Path] = []
+    if args.paradigms:
+        ptext = generate_paradigms(read_verbs(args.triggers, args.cues), problems)
+        if args.check:
+            current = args.paradigms_file.read_text(encoding="utf-8") if args.paradigms_file.exists() else ""
+            if current != ptext:
+                stale.append(args.paradigms_file)
+        else:
+            args.paradigms_file.write_text(ptext, encoding="utf-8")
+            print(f"wrote {args.paradigms_file} ({ptext.count(chr(10)) - 4} forms)")
+    text = build_from_files(args.triggers, args.function_words, problems, args.paradigms_file)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
-            print(f"{args.out} is stale: run python -m hadath.extractor.morphology_build", file=sys.stderr)
-            return 1
-        print(f"{args.out} is up to date")
-        return 0
+            stale.append(args.out)
+        for path in stale:
+            print(f"{path} is stale: run make morphology-db", file=sys.stderr)
+        if not stale:
+            print(f"{args.out} is up to date")
+        return 1 if stale else 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     n_stems = text.split("###STEMS###\n", 1)[1].split("###TABLE AB###", 1)[0].count("\n")

@@ -161,7 +161,10 @@ def _lex() -> Lexicon:
     return load_lexicon()
 
 
-_JUSSIVE_CONTEXT = frozenset({"لم", "ولم", "فلم", "لا", "ولا", "ان", "لما"})
+# particles that govern a subjunctive or jussive (a form spelled only in those moods)
+_JUSSIVE_CONTEXT = frozenset(
+    {"لم", "ولم", "فلم", "لا", "ولا", "ان", "وان", "لما", "لن", "ولن", "كي", "لكي", "حتي", "الا"}
+)
 
 
 def find_triggers(doc: Doc, blocked: frozenset[int] | set[int] = frozenset()) -> list[TriggerMention]:
