@@ -32,15 +32,15 @@ kafka-up: kafka-jars  ## start the local single-node KRaft broker on 127.0.0.1 (
 kafka-down:  ## stop the local broker (idempotent)
 	bash $(KAFKA) down
 
-run: venv kafka-up  ## end to end: broker + worker, produce seeds/, print the events, stop everything
+run: venv kafka-up postgres-tools  ## end to end: broker, PostgreSQL, worker, sink; produce seeds/, print events and rows, stop everything
 	bash deploy/local/run.sh
 
-test: venv kafka-jars monitoring-tools  ## the whole suite, Kafka integration tests included
+test: venv kafka-jars monitoring-tools postgres-tools  ## the whole suite, Kafka and PostgreSQL integration tests included
 	$(BIN)/ruff check services schemas tests deploy
 	$(BIN)/hadath schemas
 	$(BIN)/pytest -q
 
-unit: venv monitoring-tools  ## fast tests that need no broker
+unit: venv monitoring-tools  ## fast tests that need no broker or database
 	$(BIN)/pytest -q tests/unit
 
 lint: venv  ## ruff check and ruff format --check
@@ -88,8 +88,9 @@ BENCH_E2E_ARGS ?= --workers2 --variants
 bench-e2e: venv kafka-jars  ## worker on a local broker vs offline extraction: articles/s, latency, CPU, RSS
 	$(BIN)/python tests/bench/e2e.py --n $(BENCH_E2E_N) --shared $(SHARED) $(BENCH_E2E_ARGS)
 
-clean:  ## remove the virtualenv, broker state, caches, build output and Faust data folders
+clean:  ## remove the virtualenv, broker and database state, caches, build output and Faust data folders
 	-bash $(KAFKA) down
+	-bash deploy/postgres/postgres.sh down
 	rm -rf $(VENV) .kafka .run .pytest_cache .ruff_cache .hypothesis *.egg-info build hadath-*-data
 
 # ---------------------------------------------------------------- monitoring (docs/monitoring.md)
@@ -113,3 +114,21 @@ k8s-rules: venv  ## regenerate deploy/k8s/prometheus-operator/prometheusrule.yam
 
 dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
 	$(BIN)/python deploy/local/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)
+
+# ------------------------------------------------------------- event store (docs/analysts.md)
+.PHONY: postgres-tools postgres-up postgres-down
+POSTGRES := deploy/postgres/postgres.sh
+
+postgres-tools:  ## the PostgreSQL server binaries (Debian package postgresql), when missing
+	@if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
+	  else echo "PostgreSQL missing: install the Debian package postgresql (needs root or sudo)" >&2; exit 1; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }; \
+	fi
+
+postgres-up: postgres-tools  ## start the project's PostgreSQL on 127.0.0.1:55432 (state in .run/postgres; idempotent)
+	bash $(POSTGRES) up
+
+postgres-down:  ## stop it (idempotent)
+	bash $(POSTGRES) down

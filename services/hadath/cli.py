@@ -101,6 +101,15 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sink(args: argparse.Namespace) -> int:
+    from hadath.store import sink
+
+    settings = _settings(args)
+    if args.migrate_only:
+        return sink.migrate_only(settings)
+    return sink.main(settings)
+
+
 def _count_records(path: str) -> int | None:
     """How many records the input holds (for the progress bar), or None when unknown (stdin)."""
     if path == "-":
@@ -396,6 +405,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _connection_flags(worker, None, "")
     worker.set_defaults(func=_cmd_worker)
+
+    sink = _command(
+        sub,
+        "sink",
+        "store the events topic in PostgreSQL: one row per event, upserted by event_id",
+        epilog="A consumer group (HADATH_SINK_GROUP) that applies the schema migrations, then writes "
+        "each poll in one transaction and commits its offsets only after the database commit. "
+        "Database: HADATH_POSTGRES_DSN and HADATH_POSTGRES_PASSWORD (docs/analysts.md).",
+    )
+    _connection_flags(sink, None, "")
+    sink.add_argument("--migrate-only", action="store_true", help="apply the schema migrations and exit")
+    sink.set_defaults(func=_cmd_sink)
 
     produce = _command(
         sub,

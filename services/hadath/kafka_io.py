@@ -16,6 +16,7 @@ from kafka.producer.future import FutureRecordMetadata
 from pydantic import ValidationError
 
 from hadath.inputs import RawArticle
+from hadath.records import explain_invalid
 from hadath.security import ConnectionFailed, explain, kafka_client_kwargs
 from hadath.settings import Settings
 from hadath_schemas import Article
@@ -39,10 +40,7 @@ def validate(raw: RawArticle) -> Article | str:
     try:
         return Article.model_validate(raw.record)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "record"
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        return f"{where}: {first['msg']}{more}"
+        return explain_invalid(exc)
 
 
 def encode(article: Article, max_bytes: int) -> bytes | str:

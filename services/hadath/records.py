@@ -122,6 +122,14 @@ def _decode_json(value: bytes | None, max_bytes: int) -> Any:
         raise RecordRejected("not_json", "deserialize", f"value is not JSON: {exc}", exc) from exc
 
 
+def explain_invalid(exc: ValidationError) -> str:
+    """A pydantic error in one line: where the first problem is, what it is, how many more."""
+    errors = exc.errors()
+    where = ".".join(str(part) for part in errors[0]["loc"]) or "record"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {errors[0]['msg']}{more}"
+
+
 def _validate(payload: Any) -> Article:
     if not isinstance(payload, dict):
         raise RecordRejected(
@@ -130,9 +138,7 @@ def _validate(payload: Any) -> Article:
     try:
         return Article.model_validate(payload)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "record"
-        raise RecordRejected("schema_invalid", "validate", f"{where}: {first['msg']}", exc) from exc
+        raise RecordRejected("schema_invalid", "validate", explain_invalid(exc), exc) from exc
 
 
 def event_record(event: Event, topic: str, source: str) -> OutRecord:

@@ -17,7 +17,15 @@ import os
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasGenerator, BeforeValidator, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasGenerator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources import EnvSettingsSource
 
@@ -47,6 +55,23 @@ SecurityProtocol = Annotated[
 SaslMechanism = Annotated[Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], BeforeValidator(_upper)]
 LogLevel = Annotated[Literal["debug", "info", "warning", "error", "critical"], BeforeValidator(_lower)]
 Compression = Literal["", "gzip", "lz4", "zstd", "snappy"]  # lz4/zstd/snappy need their Python package
+
+
+def _postgres_dsn(value: str) -> str:
+    """A libpq connection string (URI or key=value) that does not carry the password."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = conninfo_to_dict(value)
+    except psycopg.ProgrammingError as exc:
+        raise ValueError(f"not a PostgreSQL connection string ({str(exc).strip()})") from None
+    if "password" in params:
+        raise ValueError("carries a password: put it in HADATH_POSTGRES_PASSWORD, where it stays masked")
+    return value
+
+
+PostgresDsn = Annotated[str, AfterValidator(_postgres_dsn)]
 
 
 class Settings(BaseSettings):
@@ -97,6 +122,13 @@ class Settings(BaseSettings):
     ssl_keyfile: str = Field("", validation_alias="KAFKA_SSL_KEYFILE")  # its key, PEM (may be in the cert)
     ssl_check_hostname: bool = Field(True, validation_alias="KAFKA_SSL_CHECK_HOSTNAME")
     connect_timeout_seconds: Seconds = 15.0  # give up on an unreachable or refusing cluster after this
+    # The event store (`hadath sink`, docs/analysts.md); the DSN carries no password.
+    postgres_dsn: PostgresDsn = Field(
+        "postgresql://hadath@127.0.0.1:55432/hadath", json_schema_extra={"may_hold_secret": True}
+    )
+    postgres_password: SecretStr = SecretStr("")
+    sink_group: str = "hadath-sink"
+    sink_batch_size: AtLeastOne = 500  # records per poll, stored in one transaction
 
     @classmethod
     def settings_customise_sources(
@@ -182,7 +214,12 @@ def variable(field_name: str) -> str:
 
 
 def _secret_variables() -> set[str]:
-    return {variable(name) for name, field in Settings.model_fields.items() if field.annotation is SecretStr}
+    """Variables never echoed: secrets, and settings a secret may be pasted into by mistake."""
+    return {
+        variable(name)
+        for name, field in Settings.model_fields.items()
+        if field.annotation is SecretStr or (field.json_schema_extra or {}).get("may_hold_secret")  # type: ignore[union-attr]
+    }
 
 
 def _shown(value: object) -> str:

@@ -86,6 +86,9 @@ class WorkerDied(RuntimeError):
 class WorkerProcess:
     """One `hadath worker` process; its stdout and stderr go to ``log_path``."""
 
+    command = "worker"  # the `hadath` subcommand (SinkProcess: "sink")
+    ready_line = READY_LINE
+
     def __init__(
         self,
         bootstrap: str,
@@ -111,7 +114,7 @@ class WorkerProcess:
             log.write(f"===== start #{self.starts + 1} at {time.strftime('%H:%M:%S')}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", self.module, "worker"],
+                [sys.executable, "-m", self.module, self.command],
                 cwd=self.log_path.parent,  # Faust writes its <app id>-data folder here, not in the repo
                 env=worker_env(self.bootstrap, self.names, self.extra_env),
                 stdin=subprocess.DEVNULL,
@@ -147,7 +150,7 @@ class WorkerProcess:
         raise TimeoutError(f"worker not ready after {timeout} s:\n{self.log_tail()}")
 
     def ready_count(self) -> int:
-        return self.log_since_start().count(READY_LINE)
+        return self.log_since_start().count(self.ready_line)
 
     def terminate(self, timeout: float = 60.0) -> int:
         """SIGTERM and wait; SIGKILL if it does not exit in ``timeout``. Returns the exit code."""

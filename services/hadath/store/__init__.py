@@ -1,0 +1,1 @@
+"""The event store: PostgreSQL schema migrations, pure row mapping, and the `hadath sink` consumer."""
