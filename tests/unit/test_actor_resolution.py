@@ -566,3 +566,14 @@ def test_every_coordinated_nationality_is_a_party() -> None:
 def test_dual_ministers_compose_with_their_countries() -> None:
     assert _codes("وبحث وزيرا خارجية اليابان وكندا الأزمة") == ["JPNGOV", "CAN"]
     assert _codes("وناقش وزيرا الدفاع الياباني والكندي الأزمة") == ["JPNMIL", "CAN"]
+
+
+def test_leadership_presidency_and_regional_bodies() -> None:
+    assert _codes("ودعت القيادة الكويتية إلى ضبط النفس") == ["KWTGOV"]
+    assert _codes("وأكدت القيادة العامة أن") == []  # the leadership of whom: dropped
+    # a bare 'الرئاسة' after the named presidency refers back to it
+    got = _actors("وأعلنت الرئاسة التونسية الحداد. وطالبت الرئاسة بالتحقيق")
+    assert got[-1] == ("الرئاسة", "TUNGOV")
+    assert _codes("وقال رئيس إقليم كردستان العراق إن") == ["IRQGOV"]
+    assert _codes("وأعلنت شرطة دبي القبض على المشتبه به") == ["AREGOV"]
+    assert _codes("ونددت رابطة مكافحة التشهير بالتصريحات") == ["USACVL"]

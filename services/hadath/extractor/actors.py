@@ -1038,7 +1038,7 @@ def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
     lo = doc.sentences[toks[m.tok_start].sent].tok_start
     j = m.tok_start - 1
     if j <= lo or toks[j].norm not in _COMMA:
-        return []
+        return []  # without a comma the words before a title are as often a verb and its object
     j -= 1
     run: list[int] = []
     while j >= lo and j not in taken and _name_like(toks[j].norm) and toks[j].norm not in _NOT_NAMES:
