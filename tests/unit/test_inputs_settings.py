@@ -121,3 +121,19 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(ValueError, match="frozen"):
         settings.partitions = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ('{"id": "a", "body": "خبر", "n": ' + "9" * 5000 + "}", "4300 digits"),
+        ('{"id": "a", "body": "خبر", "score": NaN}', "RFC 8259"),
+        ("[" * 100_000 + "]" * 100_000, "recursion"),
+    ],
+)
+def test_produce_input_that_is_not_json_is_reported_not_raised(tmp_path, line, why):
+    path = tmp_path / "articles.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    [raw] = read_articles(str(path))
+    assert raw.record is None
+    assert raw.error.startswith("invalid JSON: ") and why in raw.error
