@@ -1,11 +1,12 @@
 """Date expressions in Arabic news text: detection (:func:`find_dates`) and resolution (:func:`resolve`).
 
-Pure and dependency-free (spec EVENTS.md §6).
+Pure (spec EVENTS.md §6).
 
-Matching works on a *folded* copy of the text: diacritics, tatweel and invisible
-direction marks are removed (an index table maps every folded position back to the
-original string, so offsets always point into the text we were given) and letters are
-folded one-to-one: أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي, Arabic-Indic digits → ASCII.
+Matching works on a *folded* copy of the text made by the extractor's one fold,
+:func:`hadath.extractor.text.normalise` with hamza seats folded: diacritics, tatweel and
+invisible direction marks are removed (an index table maps every folded position back to
+the original string, so offsets always point into the text we were given) and letters are
+folded: أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي, Arabic-Indic digits → ASCII.
 Patterns are written in folded spelling, whole tokens only (``(?<!\\w)`` … ``(?!\\w)``),
 and are built from alternations of literals with single, non-nested quantifiers, so
 matching is linear in the text length (one pass of one compiled pattern; ~0.3 s for the
@@ -46,11 +47,12 @@ Decisions where the spec is silent (documented here, tested in tests/unit/test_d
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from hadath.extractor.text import normalise
 
 __all__ = ["DateMention", "find_dates", "fold", "resolve"]
 
@@ -58,63 +60,26 @@ __all__ = ["DateMention", "find_dates", "fold", "resolve"]
 # Folding
 # ---------------------------------------------------------------------------
 
-# Removed before matching: harakat/tanwin/shadda/sukun (064B-065F), superscript alef (0670),
-# tatweel (0640), Quranic marks (06D6-06ED), and invisible direction/joiner marks.
-_REMOVABLE = re.compile(
-    "[\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069]+"
-)
-
-# One character for one character; applied with chained str.replace, which is much
-# faster than str.translate on long Arabic strings.
-_FOLD_PAIRS: tuple[tuple[str, str], ...] = (
-    ("أ", "ا"),
-    ("إ", "ا"),
-    ("آ", "ا"),
-    ("ٱ", "ا"),
-    ("ى", "ي"),
-    ("ة", "ه"),
-    ("ؤ", "و"),
-    ("ئ", "ي"),
-    *((chr(0x0660 + i), str(i)) for i in range(10)),  # Arabic-Indic digits
-    *((chr(0x06F0 + i), str(i)) for i in range(10)),  # Extended (Persian) digits
-)
-
 
 class _Folded:
-    """Folded text plus the map from folded offsets back to original offsets."""
+    """Folded text (:func:`hadath.extractor.text.normalise`, hamza seats folded too) plus
+    the map from folded offsets back to original offsets."""
 
-    __slots__ = ("_cum", "_pos", "original", "text")
+    __slots__ = ("_to_orig", "original", "text")
 
     def __init__(self, original: str) -> None:
-        pos: list[int] = []  # folded index at which a removed run sits
-        cum: list[int] = []  # total characters removed up to and including that run
-        removed = 0
-        pieces: list[str] = []
-        last = 0
-        for m in _REMOVABLE.finditer(original):
-            pieces.append(original[last : m.start()])
-            pos.append(m.start() - removed)
-            removed += m.end() - m.start()
-            cum.append(removed)
-            last = m.end()
-        compact = original if not pos else "".join(pieces) + original[last:]
         self.original = original
-        for a, b in _FOLD_PAIRS:
-            if a in compact:
-                compact = compact.replace(a, b)
-        self.text = compact
-        self._pos = pos
-        self._cum = cum
+        self.text, self._to_orig = normalise(original, hamza_seats=True)
 
     def orig(self, i: int) -> int:
-        """Original offset of folded offset ``i`` (a following removed run is skipped over)."""
-        k = bisect.bisect_right(self._pos, i)
-        return i + (self._cum[k - 1] if k else 0)
+        """Original offset of folded offset ``i`` (an end offset lands after the diacritics
+        of the last letter: the next kept character's offset)."""
+        return self._to_orig[i]
 
 
 def fold(text: str) -> str:
     """The folded form used for matching (diacritics removed, letters normalised)."""
-    return _Folded(text).text
+    return normalise(text, hamza_seats=True)[0]
 
 
 # ---------------------------------------------------------------------------

@@ -11,7 +11,6 @@ run and tested on its own; offsets always point into the original document text.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -460,35 +459,3 @@ def extract(article: Article) -> list[Event]:
     _attach_dates(doc, cands, found, article.published_at)
     clusters = merge(cands, has_title=bool(article.title.strip()))
     return build(doc, article, clusters, places, found)
-
-
-_WARM_UP_TITLE = "روسيا تدين الهجوم"
-_WARM_UP_BODY = (
-    "التقى وزير الخارجية الروسي سيرغي لافروف نظيره الأمريكي في جنيف يوم الخميس 9 نيسان. "
-    "واتهمت دمشق الولايات المتحدة بقصف مواقع في سوريا، وهو ما نفته واشنطن."
-)
-
-
-def warm_up() -> None:
-    """Load every table once, at import: lexicon, cues, gazetteers, the camel-tools
-    morphology and the date patterns are otherwise loaded on first use, inside the first
-    article. Then move everything loaded out of the garbage collector's sight
-    (``gc.freeze``): the tables are permanent, and scanning their millions of objects on
-    every full collection while the per-word caches fill up was a third of the time of a
-    cold first pass over the corpus."""
-    from hadath.extractor.triggers import _morphology
-
-    _morphology()
-    extract(
-        Article(
-            id="hadath-warm-up",
-            title=_WARM_UP_TITLE,
-            body=_WARM_UP_BODY,
-            published_at=datetime(2016, 4, 10, tzinfo=UTC),
-        )
-    )
-    gc.collect()
-    gc.freeze()
-
-
-warm_up()

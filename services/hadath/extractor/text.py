@@ -45,6 +45,11 @@ _TATWEEL = "\u0640"
 # makes them redundant, so they are dropped like diacritics.
 _EXTRA_MARKS = frozenset("\u0653\u0654\u0655\u0670")
 _PERSIAN = {"\u06cc": "\u064a", "\u06a9": "\u0643", "\u06c1": "\u0647", "\u06d5": "\u0647"}
+# Arabic-Indic and extended (Persian) digits read as ASCII digits (٢٠١٨ = 2018)
+_DIGITS = {chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)}
+# Hamza on a seat folded to the bare seat (مسؤول ~ مسوول, رئيس ~ رييس): only for matching
+# that ignores hamza spelling (dates: 'مئة'); the lexicons keep ؤ/ئ apart.
+_HAMZA_SEATS = {"\u0624": "\u0648", "\u0626": "\u064a"}
 # Hashtag markup around names and phrases ('#ترمب', '#النظام_السوري'): the mark is dropped
 # and the underscore read as a space, so the words inside match like running text.
 _HASHTAG_MARK = "#"
@@ -62,7 +67,9 @@ def fold_char(ch: str) -> str:
     if unicodedata.category(ch) == "Cc":
         return " "
     out = dediac_ar(out).replace(_TATWEEL, "")
-    out = "".join(_PERSIAN.get(c, c) for c in out if c not in _EXTRA_MARKS and c not in _INVISIBLE)
+    out = "".join(
+        _PERSIAN.get(c, _DIGITS.get(c, c)) for c in out if c not in _EXTRA_MARKS and c not in _INVISIBLE
+    )
     out = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(out)))
     # NFKC can turn one presentation form into several letters (U+FDF2 -> 'الله'); keep
     # those, but never let a compatibility fold produce whitespace runs.
@@ -136,6 +143,7 @@ def _build_tables() -> tuple[dict[int, str], str]:
 
 
 _ONE_TO_ONE, _SPECIAL_CHARS = _build_tables()
+_ONE_TO_ONE_SEATS = {**_ONE_TO_ONE, **{ord(a): b for a, b in _HAMZA_SEATS.items()}}
 
 
 def _class(chars: str) -> str:
@@ -147,31 +155,37 @@ _OUTSIDE = "".join(f"\\u{lo:04x}-\\u{hi - 1:04x}" for lo, hi in _RANGES)
 _SPECIAL_RE = re.compile(f"[{_class(_SPECIAL_CHARS)}]|[^{_OUTSIDE}]")
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+def normalise(text: str, *, hamza_seats: bool = False) -> tuple[str, list[int]]:
     """Fold ``text`` and return (folded text, map folded index -> original index).
+
+    The one Arabic fold of the extractor (tokens, lexicons, gazetteers and dates alike);
+    ``hamza_seats`` also folds ؤ → و and ئ → ي (the dates' patterns ignore hamza spelling).
 
     The map has one extra trailing entry (len(text)) so that an exclusive end
     offset can be mapped too. One-to-one folds keep offsets, so only characters
     that vanish (diacritics, tatweel, direction marks) or expand (ligatures) need
     the per-segment map; text without them takes a single ``str.translate``.
     """
+    table = _ONE_TO_ONE_SEATS if hamza_seats else _ONE_TO_ONE
     if _SPECIAL_RE.search(text) is None:
-        return text.translate(_ONE_TO_ONE), list(range(len(text) + 1))
+        return text.translate(table), list(range(len(text) + 1))
     out: list[str] = []
     idx: list[int] = []
     pos = 0
     for m in _SPECIAL_RE.finditer(text):
         i = m.start()
         if i > pos:
-            out.append(text[pos:i].translate(_ONE_TO_ONE))
+            out.append(text[pos:i].translate(table))
             idx.extend(range(pos, i))
         f = fold_char(text[i])
+        if hamza_seats:
+            f = f.translate(table)
         if f:
             out.append(f)
             idx.extend([i] * len(f))
         pos = i + 1
     if pos < len(text):
-        out.append(text[pos:].translate(_ONE_TO_ONE))
+        out.append(text[pos:].translate(table))
         idx.extend(range(pos, len(text)))
     idx.append(len(text))
     return "".join(out), idx
