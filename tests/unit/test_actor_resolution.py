@@ -577,3 +577,16 @@ def test_leadership_presidency_and_regional_bodies() -> None:
     assert _codes("وقال رئيس إقليم كردستان العراق إن") == ["IRQGOV"]
     assert _codes("وأعلنت شرطة دبي القبض على المشتبه به") == ["AREGOV"]
     assert _codes("ونددت رابطة مكافحة التشهير بالتصريحات") == ["USACVL"]
+
+
+def test_fighters_of_a_group_are_the_group() -> None:
+    assert _actors("وهاجم مسلحو حزب الله المواقع") == [("مسلحو حزب الله", "LBNREB")]
+    assert ("مقاتلي تنظيم داعش", "IMGMOS") in _actors("وقتل عشرات من مقاتلي تنظيم داعش")
+    # without a named group they say nothing about who fights
+    assert _codes("وقتل عشرات من مقاتلي الفصائل") == []
+
+
+def test_the_us_republicans_are_american() -> None:
+    assert _codes("وتعارض الغالبية الجمهورية الاتفاق") == ["USA"]
+    assert _codes("وقال الجمهوريون إنهم يرفضون") == ["USA"]
+    assert _codes("وانتشر الحرس الجمهوري في المدينة") != ["USA"]
