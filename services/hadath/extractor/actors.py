@@ -19,6 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from hadath.extractor.gazetteer import DATA_DIR, Gazetteer, Match, read_tsv
+from hadath.extractor.limits import LIMITS
 from hadath.extractor.text import Doc, fold
 
 ACTORS_TSV = DATA_DIR / "actors.tsv"
@@ -755,7 +756,7 @@ _ALIAS_HEADS = _words("ALIAS_HEAD")
 _ALIAS_OK_NEXT = _words("ALIAS_NEXT_OK")
 # bare 'الحكومة' is left out: in a round-up article it is the government of the current
 # story, not the last one named. A name is referred back to only this many sentences on.
-_ALIAS_SENTENCES = 4
+_ALIAS_SENTENCES = LIMITS.alias_sentences
 
 
 def _alias_forms() -> dict[str, tuple[str, str]]:

@@ -14,14 +14,12 @@ from hadath.extractor.actors import ActorMention
 from hadath.extractor.analysis import token_info
 from hadath.extractor.cues import cues, kinds_of
 from hadath.extractor.engine import default_engine
+from hadath.extractor.limits import LIMITS
 from hadath.extractor.morph import splits
 from hadath.extractor.rules import words
 from hadath.extractor.text import Doc, fold
 from hadath.extractor.triggers import TriggerMention, head_readings
 
-_RIGHT_V = 14  # argument window after a verb (tokens)
-_RIGHT_N = 8  # after a noun
-_LEFT_GAP = 3  # particles allowed between an SVO subject and its verb
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
 _PEOPLE = frozenset({"person", "title"})
@@ -299,7 +297,7 @@ class SentenceView:
         return None
 
     def right_limit(self, t: TriggerMention, verbs: set[int]) -> int:
-        width = _RIGHT_V if t.is_verb else _RIGHT_N
+        width = LIMITS.right_window_verb if t.is_verb else LIMITS.right_window_noun
         hi = min(self.end, t.tok_end + width)
         for i in range(t.tok + 1, hi):
             if t.tok_end > i:
@@ -417,7 +415,7 @@ class SentenceView:
                 return None
         return None
 
-    def left_subject(self, t: TriggerMention, max_gap: int = _LEFT_GAP) -> Group | None:
+    def left_subject(self, t: TriggerMention, max_gap: int = LIMITS.svo_gap) -> Group | None:
         """SVO: an actor group right before the verb (only particles in between)."""
         j = t.tok - 1
         gap = 0

@@ -20,6 +20,7 @@ from hadath.extractor import dates as dates_mod
 from hadath.extractor.actors import ActorMention, PlaceMention, find_actors, find_places
 from hadath.extractor.events import Candidate, candidates
 from hadath.extractor.gazetteer import place_coordinates
+from hadath.extractor.limits import LIMITS
 from hadath.extractor.text import Doc, make_doc
 from hadath.extractor.triggers import find_triggers
 from hadath_schemas import Actor, Article, Attribution, Event, EventDate, Location, Span
@@ -175,9 +176,6 @@ def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMentio
     return best
 
 
-_LEAD_SENTENCES = 4  # title + the first body sentences: the article's news
-
-
 # a denial answers an accusation, a rejection a proposal or demand
 _ANSWERS = {"DENY": ("ACCUSE",), "REJECT": ("PROPOSE", "DEMAND")}
 
@@ -239,7 +237,7 @@ def _cluster_date(
                     d, far = m.start - c.trig.end, 0
                 else:  # a date well before the trigger more likely dates an earlier verb
                     d = c.trig.start - m.end
-                    far = 0 if d <= _DATE_BEFORE else 1
+                    far = 0 if d <= LIMITS.date_before else 1
                     if far and mode == "planned":
                         continue  # 'أعلن أمس أنه سيزور …': the announcement's date, not the visit's
                 key = (far, d, m.start, m)
@@ -251,7 +249,7 @@ def _cluster_date(
         # story date: an asserted event without its own date expression is dated by the
         # first date of the article's lead (the convention of news event coding) — not a
         # background event of another year ('في 2010')
-        lead_end = doc.sentences[min(_LEAD_SENTENCES, len(doc.sentences)) - 1].end
+        lead_end = doc.sentences[min(LIMITS.lead_sentences, len(doc.sentences)) - 1].end
         lead = [m for m in usable if m.start < lead_end]
         if lead:
             return _resolve(lead[0], published_at, mode)
@@ -409,8 +407,6 @@ def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[Place
 
 
 _YEAR_AFTER = re.compile(r"([^.،,؛]*?\s)(?:في|عام|العام|سنة)\s+((?:19|20)\d\d)(?!\d)")
-_DATE_NEAR = 40  # characters: a date expression this close after a trigger dates that mention
-_DATE_BEFORE = 12  # ... or this close before it
 
 
 def _attach_dates(
@@ -424,7 +420,7 @@ def _attach_dates(
         if published_at is not None:
             # 'آخر زيارة قام بها لموسكو في 2010': a background event of another year (not
             # when a definite noun intervenes: 'مسؤولية الانقلاب الفاشل عام 2016' dates the coup)
-            y = _YEAR_AFTER.match(doc.text, c.trig.end, min(sent.end, c.trig.end + _DATE_NEAR))
+            y = _YEAR_AFTER.match(doc.text, c.trig.end, min(sent.end, c.trig.end + LIMITS.date_near))
             if (
                 y
                 and y.group(2) != f"{published_at.year:04d}"
@@ -443,9 +439,9 @@ def _attach_dates(
                 # a date before the trigger usually dates the verb before it ('تعهدا الأحد
                 # برد على هجوم'): only an adjacent one dates this mention
                 d = c.trig.start - m.end
-                if d > _DATE_BEFORE:
+                if d > LIMITS.date_before:
                     continue
-            if d <= _DATE_NEAR and (best is None or d < best[0]):
+            if d <= LIMITS.date_near and (best is None or d < best[0]):
                 best = (d, m)
         if best is not None:
             c.date_value = dates_mod.resolve(best[1], published_at, planned=(c.mode == "planned"))[0]

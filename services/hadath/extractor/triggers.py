@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from hadath.extractor.lexicon import Form, Lexicon, load_lexicon
+from hadath.extractor.limits import LIMITS
 from hadath.extractor.morph import Split, splits
 from hadath.extractor.text import Doc, Token, fold
 
 # how far (in tokens) each further word of a multiword trigger may be from the previous one
-_MW_GAP = 4
 
 
 @dataclass(slots=True)
@@ -113,7 +113,7 @@ def _match_rest(tokens: Sequence[Token], i: int, limit: int, rest: tuple[str, ..
     j = i + 1
     for base in rest:
         found = None
-        for k in range(j, min(limit, j + _MW_GAP + 1)):
+        for k in range(j, min(limit, j + LIMITS.multiword_gap + 1)):
             if tokens[k].is_punct and tokens[k].norm not in ('"', "«", "»"):
                 break
             if _rest_match(tokens[k].norm, base):
