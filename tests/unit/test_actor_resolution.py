@@ -590,3 +590,11 @@ def test_the_us_republicans_are_american() -> None:
     assert _codes("وتعارض الغالبية الجمهورية الاتفاق") == ["USA"]
     assert _codes("وقال الجمهوريون إنهم يرفضون") == ["USA"]
     assert _codes("وانتشر الحرس الجمهوري في المدينة") != ["USA"]
+
+
+def test_a_name_before_a_construct_title_without_comma_only_after_a_verb() -> None:
+    got = _actors("ووصف ماركوس فيبر نائب وزير الخارجية النمساوي القرار بأنه خطأ")
+    assert ("ماركوس فيبر نائب وزير الخارجية النمساوي", "AUTGOV") in got
+    # elsewhere the words before the title are a verb and its object, not a name
+    got = _actors("وكان قد شغل منصب سفير النمسا في القاهرة")
+    assert not any("منصب" in span for span, _ in got)

@@ -1030,17 +1030,34 @@ def _covered(ms: list[ActorMention]) -> set[int]:
     return {j for m in ms for j in range(m.tok_start, m.tok_end)}
 
 
+# cue kinds (cues.tsv) that are verbs: speech, support (light) and opinion verbs
+_CLAUSE_VERBS = frozenset({"SAY", "LIGHT", "OPINION"})
+
+
+def _verb_word(word: str) -> bool:
+    """A speech, support, opinion or trigger verb ('قال', 'وكرر', 'ووصف', 'اتهم')."""
+    from hadath.extractor.cues import kinds_of  # local: cues imports this module's siblings
+    from hadath.extractor.triggers import head_readings
+
+    return bool(kinds_of(word) & _CLAUSE_VERBS) or any(form.aspect for form, _ in head_readings(word))
+
+
 def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
     """'قال جون فلان، السفير الأمريكي، إن': the name right before a comma and the title it
     is in apposition with — two to four name words that start after a clause boundary (the
     sentence start, punctuation, a speech verb, a preposition other than a locative one: in
-    'في قصر الصخير، الجنرال' the words before the comma are a place)."""
+    'في قصر الصخير، الجنرال' the words before the comma are a place). Without the comma only
+    before an indefinite construct title and right after a verb ('وكرر فلان فلان سفير روسيا'):
+    elsewhere the words before a title are as often a verb and its object ('حيث تولى منصب
+    سفير')."""
     toks = doc.tokens
     lo = doc.sentences[toks[m.tok_start].sent].tok_start
     j = m.tok_start - 1
-    if j <= lo or toks[j].norm not in _COMMA:
-        return []  # without a comma the words before a title are as often a verb and its object
-    j -= 1
+    comma = j > lo and toks[j].norm in _COMMA
+    if comma:
+        j -= 1
+    elif _definite(doc, m):
+        return []  # without a comma only an indefinite (construct) title: 'فلان سفير روسيا'
     run: list[int] = []
     while j >= lo and j not in taken and _name_like(toks[j].norm) and toks[j].norm not in _NOT_NAMES:
         run.insert(0, j)
@@ -1052,6 +1069,8 @@ def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
     before = toks[j].norm if j >= lo else ""
     if j >= lo and (j in taken or before in _LOC_PREPS or (before[:1] in "وف" and before[1:] in _LOC_PREPS)):
         return []  # 'مع الجانب X، …' / 'في قصر فلان، الجنرال': no name of a person
+    if not comma and not (j >= lo and _verb_word(before)):
+        return []  # 'وكرر فلان فلان سفير روسيا': only as the subject right after a verb
     return run
 
 
