@@ -598,3 +598,11 @@ def test_a_name_before_a_construct_title_without_comma_only_after_a_verb() -> No
     # elsewhere the words before the title are a verb and its object, not a name
     got = _actors("وكان قد شغل منصب سفير النمسا في القاهرة")
     assert not any("منصب" in span for span, _ in got)
+
+
+def test_state_epithets() -> None:
+    assert _codes("واتهمت الدولة العبرية حماس بالتصعيد") == ["ISR", "PSE"]
+    assert _codes("وقصفت دولة الاحتلال القطاع") == ["ISR"]
+    assert _codes("وقالت الدولة التونسية إن") == ["TUNGOV"]
+    assert _codes("وقالت الدولة إن") == []  # which state: dropped
+    assert _codes("وسيطرت الدولة الإسلامية على المدينة") == ["IMGMOS"]
