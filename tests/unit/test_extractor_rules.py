@@ -223,3 +223,36 @@ def test_every_rule_has_examples_and_a_unique_id():
     assert all(r.examples.positive for r in RULES)
     assert {r.family for r in RULES} >= {"mode", "scope"}
     assert default_engine().rules == RULES
+
+
+def test_engine_captures_the_actor_of_a_slot(tmp_path):
+    body = """
+family: test
+doc: the actor between 'since' and 'that' is the subject
+rules:
+  - id: test-capture
+    doc: the actor after the word since
+    before: [{form: [since]}, {actor: true, capture: subject}, {form: [that]}]
+    action: {subject: subject}
+    examples: {positive: [x]}
+"""
+    eng = _engine(tmp_path, body)
+    s = _Sentence("since New York that verb", actors={1: 3})
+    (dec,) = eng.decide("test", s, s.trigger(4))
+    assert dec.captures["subject"] is s.actor_at[1]
+    s = _Sentence("since Paris verb", actors={1: 2})  # no 'that': no match, nothing captured
+    assert eng.decide("test", s, s.trigger(2)) == []
+
+
+def test_a_capture_must_be_one_actor_unit(tmp_path):
+    (tmp_path / "words.yaml").write_text("classes: {}\n", encoding="utf-8")
+    bad = tmp_path / "test.yaml"
+    bad.write_text(
+        "family: test\ndoc: a capture of a plain word\nrules:\n"
+        "  - id: test-bad-capture\n    doc: captures a word, not an actor\n"
+        "    before: [{form: [since], capture: subject}]\n"
+        "    action: {subject: subject}\n    examples: {positive: [x]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError, match="capturing unit"):
+        load_file(bad)

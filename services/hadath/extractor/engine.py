@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from hadath.extractor.analysis import TokenInfo, phrase_kinds, token_info
 from hadath.extractor.rules import Action, Pattern, Rule, TokenSpec, load_rules, resolve_words
@@ -48,7 +48,9 @@ class _Spec:
 
     __slots__ = (
         "actor",
+        "actor_prep",
         "any_of",
+        "capture",
         "forms",
         "future",
         "hi",
@@ -74,6 +76,8 @@ class _Spec:
         self.forms = resolve_words(s.form) if s.form else None
         self.prefix = tuple(s.prefix) if s.prefix else None
         self.actor, self.punct, self.trigger, self.reading = s.actor, s.punct, s.trigger, s.reading
+        self.actor_prep = frozenset(s.actor_prep) if s.actor_prep else None
+        self.capture = s.capture
         self.any_of = tuple(_Spec(x) for x in s.any_of) if s.any_of else None
         self.not_ = _Spec(s.not_) if s.not_ else None
         self.preceded_by = _Spec(s.preceded_by) if s.preceded_by else None
@@ -123,16 +127,23 @@ class _Spec:
             return _NO
         if self.actor:
             a = (ctx.actor_end if d < 0 else ctx.actor_at).get(pos)
-            if a is None:
+            if a is None or (self.actor_prep is not None and a.prep not in self.actor_prep):
                 return _NO
             return a.tok_start - 1 if d < 0 else a.tok_end
         return pos + d if self.test(ctx, info, pos, d) else _NO
 
 
 def _match_side(
-    specs: tuple[_Spec, ...], ctx: Context, info: list[TokenInfo], pos: int, d: int, within: int | None
+    specs: tuple[_Spec, ...],
+    ctx: Context,
+    info: list[TokenInfo],
+    pos: int,
+    d: int,
+    within: int | None,
+    captures: dict[str, Any] | None = None,
 ) -> int | None:
-    """Units used by the nearest match of ``specs`` (already in reading order), or None."""
+    """Units used by the nearest match of ``specs`` (already in reading order), or None.
+    ``captures`` receives the actor mention (else the token) of each capturing unit."""
     lo, hi = ctx.start, ctx.end
     limit = within if within is not None else 10**6
 
@@ -148,13 +159,39 @@ def _match_side(
                     return r
             if count >= sp.hi or used >= limit or not lo <= pos < hi:
                 return None
+            at = pos
             pos = sp.step(ctx, info, pos, d)
             if pos == _NO:
                 return None
+            if sp.capture is not None and captures is not None:
+                # the captured actor mention (or token); a later, successful path overwrites it
+                captures[sp.capture] = (ctx.actor_end if d < 0 else ctx.actor_at).get(at, at)
             used += 1
             count += 1
 
     return seq(0, pos, 0)
+
+
+def _role_ok(spec, actors: list) -> bool:
+    if spec.nonempty is not None and bool(actors) != spec.nonempty:
+        return False
+    if spec.all_kind is not None and not all(a.kind in spec.all_kind for a in actors):
+        return False
+    return not (
+        spec.no_code_suffix is not None and any((a.code or "").endswith(spec.no_code_suffix) for a in actors)
+    )
+
+
+def _candidate_ok(spec, cand) -> bool:
+    if cand is None:
+        return False  # a candidate condition in a family applied before attachment
+    return not (
+        (spec.type is not None and cand.type not in spec.type)
+        or (spec.explicit_source is not None and cand.explicit_source != spec.explicit_source)
+        or (spec.concluded is not None and cand.concluded != spec.concluded)
+        or (spec.source is not None and not _role_ok(spec.source, cand.source))
+        or (spec.target is not None and not _role_ok(spec.target, cand.target))
+    )
 
 
 class _Present:
@@ -187,12 +224,14 @@ def _present(ctx: Context, info: list[TokenInfo]) -> _Present:
 
 
 class _Compiled:
-    __slots__ = ("after", "before", "needs", "order", "rule", "trig", "unless", "within")
+    __slots__ = ("after", "before", "cand", "captures", "needs", "order", "rule", "trig", "unless", "within")
 
     def __init__(self, rule: Rule | Pattern, order: int) -> None:
         self.rule = rule
         self.order = order
         self.trig = rule.trigger
+        self.cand = rule.candidate
+        self.captures = any(sp.capture for sp in (*rule.before, *rule.after))
         self.before = tuple(_Spec(s) for s in reversed(rule.before))  # read leftwards
         self.after = tuple(_Spec(s) for s in rule.after)
         self.within = rule.within
@@ -229,22 +268,31 @@ class _Compiled:
             or (ts.not_kind is not None and head.kinds & frozenset(ts.not_kind))
         )
 
-    def match(self, ctx: Context, info: list[TokenInfo], t: TriggerMention) -> int | None:
-        """The distance of this pattern's match for trigger ``t``, or None."""
+    def match(
+        self,
+        ctx: Context,
+        info: list[TokenInfo],
+        t: TriggerMention,
+        cand: object = None,
+        captures: dict[str, Any] | None = None,
+    ) -> int | None:
+        """The distance of this pattern's match for trigger ``t`` (and its candidate), or None."""
         if not self.trigger_ok(t, info[t.tok]) or (self.needs and not self.possible(_present(ctx, info))):
+            return None
+        if self.cand is not None and not _candidate_ok(self.cand, cand):
             return None
         dist = 0
         if self.before:
-            r = _match_side(self.before, ctx, info, t.tok - 1, -1, self.within)
+            r = _match_side(self.before, ctx, info, t.tok - 1, -1, self.within, captures)
             if r is None:
                 return None
             dist += r
         if self.after:
-            r = _match_side(self.after, ctx, info, t.tok_end, 1, self.within)
+            r = _match_side(self.after, ctx, info, t.tok_end, 1, self.within, captures)
             if r is None:
                 return None
             dist += r
-        if any(u.match(ctx, info, t) is not None for u in self.unless):
+        if any(u.match(ctx, info, t, cand) is not None for u in self.unless):
             return None
         return dist
 
@@ -254,6 +302,7 @@ class Decision:
     rule: Rule
     distance: int
     order: int  # the rule's place in the rule files
+    captures: dict[str, Any] | None = None  # slot -> the captured actor mention
 
     @property
     def action(self) -> Action:
@@ -289,28 +338,30 @@ class Engine:
             return self._tiers.get((family, pos), [])
         return _tiers(c for c in (*self._general.get(family, []), *special) if c.trig.pos in (None, pos))
 
-    def decide(self, family: str, ctx: Context, t: TriggerMention) -> list[Decision]:
-        """The rules of ``family`` that decide for trigger ``t``: the winner of each group
-        (vetoes excluded) and every matching rule without a group, in rule order."""
+    def decide(self, family: str, ctx: Context, t: TriggerMention, cand: object = None) -> list[Decision]:
+        """The rules of ``family`` that decide for trigger ``t`` (and its attached candidate,
+        for the families that run after attachment): the winner of each group and every
+        matching rule without a group, in rule order (a winning veto is listed too)."""
         info = token_info(ctx.doc)
         out: list[Decision] = []
         decided: set[str] = set()
-        tier_best: dict[str, tuple[int, _Compiled]] = {}  # group -> (distance, rule)
+        tier_best: dict[str, tuple[int, _Compiled, dict[str, Any] | None]] = {}  # group -> best
         for tier in self._tiers_for(family, t):
             tier_best.clear()
             for c in tier:
                 g = c.rule.group
                 if g is not None and g in decided:
                     continue
-                d = c.match(ctx, info, t)
+                caps: dict[str, Any] | None = {} if c.captures else None
+                d = c.match(ctx, info, t, cand, caps)
                 if d is None:
                     continue
                 if g is None:
-                    out.append(Decision(c.rule, d, c.order))
+                    out.append(Decision(c.rule, d, c.order, caps))
                 elif g not in tier_best or d < tier_best[g][0]:
-                    tier_best[g] = (d, c)
-            for g, (d, c) in tier_best.items():
-                out.append(Decision(c.rule, d, c.order))  # (a veto is recorded too: it fired)
+                    tier_best[g] = (d, c, caps)
+            for g, (d, c, caps) in tier_best.items():
+                out.append(Decision(c.rule, d, c.order, caps))  # (a veto is recorded too: it fired)
                 if not c.rule.action.veto:
                     decided.add(g)
         out.sort(key=lambda dec: dec.order)

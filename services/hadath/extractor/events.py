@@ -22,7 +22,6 @@ from hadath.extractor.triggers import TriggerMention, head_readings
 
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
-_PEOPLE = frozenset({"person", "title"})
 _SPOKESMEN = frozenset({"المتحدث", "المتحدثه", "الناطق", "الناطقه", "متحدث", "متحدثه", "ناطق", "ناطقه"})
 _AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", "التابعون"})
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
@@ -118,6 +117,7 @@ class Candidate:
     subject: list[ActorMention] = field(default_factory=list)  # the grammatical subject (symmetric events)
     other_year: str | None = None  # an explicit year other than the publication year next to it
     rules: list[str] = field(default_factory=list)  # ids of the rules that decided (internal)
+    concluded: bool = False  # an agreement noun with the clause that concludes it (its parties)
 
 
 def _word(tok_norm: str) -> str:
@@ -484,18 +484,14 @@ def _joint(sv: SentenceView, t: TriggerMention) -> bool:
     return False
 
 
-def _sabaqa_subject(sv: SentenceView, t: TriggerMention) -> Group | None:
-    """'وسبق لطهران أن رفضت …', 'كما سبق لواشنطن أن أدانت': the ل-party is the subject."""
-    j = t.tok - 1
-    if j - 2 < sv.start or sv.norm(j) not in ("ان", "أن") or j - 1 not in sv.actor_end:
-        return None
-    a = sv.actor_end[j - 1]
-    k = a.tok_start - (0 if a.prep else 1) - 1
-    if a.prep != "ل" and not (a.tok_start - 1 >= sv.start and sv.norm(a.tok_start - 1) == "ل"):
-        return None
-    if k < sv.start or _word(sv.norm(k)) not in ("سبق", "يسبق"):
-        return None
-    return Group(None, [a], a.tok_start, a.tok_end)
+def _rule_subject(sv: SentenceView, t: TriggerMention, fired: list[str]) -> Group | None:
+    """The subject a rule of data/rules/subject.yaml captures ('سبق لـX أن VERB' → X)."""
+    for d in default_engine().decide("subject", sv, t):
+        a = (d.captures or {}).get(d.action.subject or "")
+        if isinstance(a, ActorMention):
+            fired.append(d.rule.id)
+            return Group(None, [a], a.tok_start, a.tok_end)
+    return None
 
 
 def _invitation(sv: SentenceView, t: TriggerMention) -> bool:
@@ -515,7 +511,7 @@ def _invitation(sv: SentenceView, t: TriggerMention) -> bool:
 def _apply_scope(sv: SentenceView, cand: Candidate) -> None:
     """The rules of data/rules/scope.yaml: not standalone (an aim, a predicate, the content
     of a claim or an opinion) or an earlier, distinct event."""
-    for d in default_engine().decide("scope", sv, cand.trig):
+    for d in default_engine().decide("scope", sv, cand.trig, cand):
         cand.rules.append(d.rule.id)
         if d.action.standalone is not None:
             cand.standalone = cand.standalone and d.action.standalone
@@ -1258,7 +1254,7 @@ def _attach(
         rel = sv.relative_antecedent(t)
         left = sv.left_subject(t) if rel is False else rel
         if rel is False and left is None:
-            left = _sabaqa_subject(sv, t)
+            left = _rule_subject(sv, t, fired)  # data/rules/subject.yaml
         if rel is False and left is not None and t.split.conj and left.tok_start - 1 not in verbs:
             # 'استقبل X المستشارة الألمانية وحثها': the party before a و-verb ends the previous
             # clause (its subject only when it directly follows that verb: 'أدانت إيران واستنكرت')
@@ -1575,35 +1571,11 @@ def _attach(
         # mention in both roles is not
         spans = {(a.start, a.end) for a in cand.source}
         cand.target = [a for a in _dedup(target) if (a.start, a.end) not in spans]
-    if (
-        etype == "ATTACK"
-        and cand.target
-        and all(a.kind in _PEOPLE for a in cand.target)
-        and all(a.kind in _PEOPLE and not (a.code or "").endswith("MIL") for a in cand.source)
-    ):
-        # 'هاجم ترامب سيشنز', 'شنت X هجوما على الرئيس التركي': a politician attacking a
-        # person is a verbal attack (criticism), not armed force
-        cand.type = "CONDEMN"
-    elif (
-        etype == "ATTACK"
-        and t.is_verb
-        and e.lemma == "هاجم"
-        and cand.source
-        and all(a.kind in _PEOPLE and not (a.code or "").endswith(("MIL", "REB")) for a in cand.source)
-        and not (cand.target and all(a.kind in ("country", "capital", "place") for a in cand.target))
-    ):
-        # 'هاجم لافروف السلطات البريطانية', 'وهاجم الأسد مشاركة قوات …': a politician 'attacks'
-        # an authority, a policy or a statement in words ('هاجم ترامب سوريا' stays armed)
-        cand.type = "CONDEMN"
-    if (
-        e.type == "AGREE"
-        and not t.is_verb
-        and t.split.article
-        and not e.rest
-        and not cand.explicit_source
-        and not concluded
-    ):
-        cand.standalone = False  # 'الاتفاق النووي': a reference to an existing agreement
+    cand.concluded = bool(concluded)
+    for d in default_engine().decide("retype", sv, t, cand):  # data/rules/retype.yaml
+        cand.rules.append(d.rule.id)
+        if d.action.retype:
+            cand.type = d.action.retype
     return cand
 
 

@@ -53,6 +53,8 @@ class TokenSpec(_Strict):
     form: tuple[str, ...] | None = None
     prefix: tuple[str, ...] | None = None  # the token starts with one of these
     actor: bool | None = None  # an actor mention (consumed as one unit)
+    actor_prep: tuple[str, ...] | None = None  # ... whose proclitic preposition is one of these
+    capture: Literal["subject", "object"] | None = None  # name the actor unit for the action
     punct: bool | None = None
     trigger: bool | None = None  # the head token of a trigger mention
     reading: bool | None = None  # the word has a trigger reading
@@ -67,6 +69,12 @@ class TokenSpec(_Strict):
         if not _OP.match(v):
             raise ValueError(f"op {v!r}: one of 1 ? * + {{m,n}}")
         return v
+
+    @model_validator(mode="after")
+    def _capture_once(self) -> TokenSpec:
+        if self.capture and (self.op != "1" or not self.actor):
+            raise ValueError("a capturing unit is one actor mention (actor: true, op 1)")
+        return self
 
     def bounds(self) -> tuple[int, int]:
         if self.op == "1":
@@ -96,12 +104,31 @@ class TriggerSpec(_Strict):
     not_kind: tuple[str, ...] | None = None  # cue kinds the head token must not have
 
 
+class RoleSpec(_Strict):
+    """Conditions on the parties already attached to a candidate in one role."""
+
+    nonempty: bool | None = None
+    all_kind: tuple[str, ...] | None = None  # every party is of these actor kinds
+    no_code_suffix: tuple[str, ...] | None = None  # no party's code ends with one of these
+
+
+class CandidateSpec(_Strict):
+    """Conditions on the attached candidate (only for families applied after attachment)."""
+
+    type: tuple[str, ...] | None = None  # its current event type
+    explicit_source: bool | None = None  # its agent was found in its own clause
+    concluded: bool | None = None  # an agreement noun with its concluding clause (الاتفاق الذي وقعته X)
+    source: RoleSpec | None = None
+    target: RoleSpec | None = None
+
+
 class Pattern(_Strict):
     """Words before and after the trigger, in text order. ``before`` ends right before the
     trigger's head, ``after`` starts right after its last word. ``within`` caps the units
     each side may use (an actor mention is one unit)."""
 
     trigger: TriggerSpec = TriggerSpec()
+    candidate: CandidateSpec | None = None
     before: tuple[TokenSpec, ...] = ()
     after: tuple[TokenSpec, ...] = ()
     within: int | None = None
@@ -115,6 +142,8 @@ class Action(_Strict):
     standalone: bool | None = None  # False: not an event on its own (still a possible extra mention)
     distinct: bool | None = None  # True: an earlier, different event (never merged in its sentence)
     veto: bool = False  # decides nothing and ends its priority tier: lower tiers go on
+    retype: str | None = None  # the event type it becomes (هاجم ترامب سيشنز: CONDEMN, not ATTACK)
+    subject: Literal["subject"] | None = None  # the captured actor is the trigger's subject
 
 
 class Examples(_Strict):
@@ -138,8 +167,12 @@ class Rule(Pattern):
     @model_validator(mode="after")
     def _decides(self) -> Rule:
         a = self.action
-        if not a.veto and a.mode is None and a.standalone is None and a.distinct is None:
+        decides = (a.mode, a.standalone, a.distinct, a.retype, a.subject)
+        if not a.veto and all(x is None for x in decides):
             raise ValueError("the action decides nothing")
+        captures = {s.capture for s in (*self.before, *self.after) if s.capture}
+        if a.subject and a.subject not in captures:
+            raise ValueError(f"the action uses slot {a.subject!r}, which no pattern unit captures")
         if a.veto and self.group is None:
             raise ValueError("a veto needs a group")
         return self
