@@ -3,25 +3,36 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-CAMEL_TOOLS_VERSION := 1.6.0
+DEV_LOCK := requirements/dev.lock
+RUNTIME_LOCK := requirements/runtime.lock
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: freeze rules-report places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: lock install-check freeze rules-report places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-$(BIN)/.installed: pyproject.toml
+# Exactly the locked versions, each file checked against its hash. --no-deps: the lock is
+# complete, and leaves out what camel-tools declares but hadath never imports (torch,
+# transformers, ...: requirements/overrides.txt). `make lock` regenerates it.
+$(BIN)/.installed: pyproject.toml $(DEV_LOCK)
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	# camel-tools hard-requires torch and transformers, which its text utilities never
-	# import: install it without dependencies (its small runtime imports are in pyproject).
-	$(BIN)/pip install -q --no-deps camel-tools==$(CAMEL_TOOLS_VERSION)
+	$(BIN)/pip install -q --no-deps --require-hashes --no-build-isolation -r $(DEV_LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(BIN)/.installed  ## create the virtualenv and install hadath with its test tools
+
+# uv resolves with overrides (pip-tools cannot drop a dependency of a dependency).
+LOCK_ARGS := --generate-hashes --python-version 3.11 --python-platform linux --no-header \
+	--overrides requirements/overrides.txt pyproject.toml requirements/build.in
+lock: venv  ## regenerate requirements/*.lock from pyproject.toml (after changing a dependency)
+	$(BIN)/uv pip compile -q $(LOCK_ARGS) -o $(RUNTIME_LOCK)
+	$(BIN)/uv pip compile -q $(LOCK_ARGS) --extra test -o $(DEV_LOCK)
+
+install-check:  ## the documented install in a fresh virtualenv: locked, hash-checked, hadath extract works, no torch
+	bash deploy/local/install_check.sh $(RUNTIME_LOCK)
 
 kafka-jars:  ## fetch the Kafka broker jars with Maven (once)
 	bash $(KAFKA) jars
@@ -35,7 +46,7 @@ kafka-down:  ## stop the local broker (idempotent)
 run: venv kafka-up postgres-tools  ## end to end: broker, PostgreSQL, worker, sink; produce seeds/, print events and rows, stop everything
 	bash deploy/local/run.sh
 
-test: venv kafka-jars monitoring-tools postgres-tools  ## the whole suite, Kafka and PostgreSQL integration tests included
+test: venv kafka-jars monitoring-tools postgres-tools install-check  ## the whole suite, Kafka and PostgreSQL integration tests included
 	$(BIN)/ruff check services schemas tests deploy
 	$(BIN)/hadath schemas
 	$(BIN)/pytest -q

@@ -423,27 +423,11 @@ class LagMonitor:
         self._close_clients()
 
 
-def shipped_extractor_version() -> str:
-    """``EXTRACTOR_VERSION`` read from the source, not imported: importing the extractor
-    would load its lexicons and morphology DB (~40 MB) into the worker's parent process,
-    which never extracts (extraction runs in child processes)."""
-    source = Path(__file__).resolve().parent / "extractor" / "pipeline.py"
-    try:
-        match = re.search(r'^EXTRACTOR_VERSION\s*=\s*"([^"]+)"', source.read_text(encoding="utf-8"), re.M)
-    except OSError:
-        match = None
-    if match:
-        return match.group(1)
-    from hadath.extractor import EXTRACTOR_VERSION  # moved or computed: pay for the import
-
-    return EXTRACTOR_VERSION
-
-
 def start_worker_metrics(settings: Settings) -> tuple[WSGIServer, LagMonitor]:
     """Everything ``hadath worker`` needs: /metrics server, build info, lag polling."""
-    from hadath import __version__
+    from hadath import EXTRACTOR_VERSION, __version__
 
-    set_info(__version__, shipped_extractor_version())
+    set_info(__version__, EXTRACTOR_VERSION)
     server = serve(settings.metrics_host, settings.metrics_port)
     monitor = LagMonitor(settings, interval=settings.metrics_lag_interval_seconds).start()
     return server, monitor

@@ -32,6 +32,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
+from hadath import __version__
 from hadath.cli import build_parser
 from hadath.settings import Settings
 
@@ -57,19 +58,14 @@ def _tool(name: str) -> str | None:
 
 @cache
 def project_version() -> str:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    """hadath.__version__: the one place the version is written (pyproject.toml reads it)."""
+    return __version__
 
 
 @cache
 def hadath_variables() -> frozenset[str]:
     """Every environment variable hadath reads, from the settings' own list."""
     return frozenset(name for name, _default in Settings.documented())
-
-
-def makefile_camel_tools_version() -> str:
-    match = re.search(r"^CAMEL_TOOLS_VERSION\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(), re.M)
-    assert match, "Makefile has no CAMEL_TOOLS_VERSION"
-    return match.group(1)
 
 
 def kafka_version_of_local_broker() -> str:
@@ -150,7 +146,7 @@ def _pip_commands(run: str) -> list[list[str]]:
 PINNED_PYTHON_311_SLIM = re.compile(r"python:3\.11\.\d+-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?")
 
 
-def dockerfile_problems(text: str, *, metrics_port: int, camel_tools: str, version: str) -> list[str]:
+def dockerfile_problems(text: str, *, metrics_port: int, version: str) -> list[str]:
     """The project's rules for the worker image; [] when the Dockerfile follows them all."""
     problems: list[str] = []
     instructions = dockerfile_instructions(text)
@@ -176,16 +172,20 @@ def dockerfile_problems(text: str, *, metrics_port: int, camel_tools: str, versi
         if keyword != "RUN":
             continue
         for command in _pip_commands(arg_text):
-            packages = [t for t in command[1:] if not t.startswith("-") and "=" not in t[:1]]
-            if any(re.match(r"(torch|transformers)\b", p, re.I) for p in packages):
-                problems.append(f"pip installs torch/transformers: {' '.join(command)}")
-            if any("camel" in p.lower() for p in packages) and "--no-deps" not in command:
-                problems.append(f"camel-tools without --no-deps pulls in torch: {' '.join(command)}")
-
-    if args.get("CAMEL_TOOLS_VERSION") != camel_tools:
-        problems.append(f"CAMEL_TOOLS_VERSION {args.get('CAMEL_TOOLS_VERSION')} != Makefile's {camel_tools}")
+            shown = " ".join(command)
+            if "--no-deps" not in command:
+                problems.append(f"pip resolves dependencies itself (torch comes back): {shown}")
+            if "-r" in command:
+                if command[command.index("-r") + 1] != "requirements/runtime.lock":
+                    problems.append(f"installs from another file than requirements/runtime.lock: {shown}")
+                if "--require-hashes" not in command:
+                    problems.append(f"the lock installed without --require-hashes: {shown}")
+            named = [t for t in command[1:] if not t.startswith("-") and t != "." and not t.endswith(".whl")]
+            named = [t for t in named if t not in ("/wheels", "requirements/runtime.lock")]
+            if named:
+                problems.append(f"pip installs packages by name, not from the lock: {shown}")
     if args.get("HADATH_VERSION") != version:
-        problems.append(f"HADATH_VERSION {args.get('HADATH_VERSION')} != pyproject's {version}")
+        problems.append(f"HADATH_VERSION {args.get('HADATH_VERSION')} != hadath.__version__ {version}")
 
     checks = [a for k, a in runtime if k == "HEALTHCHECK"]
     if not checks:
@@ -218,7 +218,6 @@ def _dockerfile_rules(text: str) -> list[str]:
     return dockerfile_problems(
         text,
         metrics_port=Settings().metrics_port,
-        camel_tools=makefile_camel_tools_version(),
         version=project_version(),
     )
 
@@ -233,16 +232,26 @@ def test_dockerfile_follows_the_project_rules() -> None:
         (lambda t: t.replace("python:3.11.13-slim-bookworm", "python:latest"), "not a pinned"),
         (lambda t: t.replace("USER 10001:10001", "USER root"), "runs as 'root'"),
         (lambda t: t.replace("USER 10001:10001\n", ""), "never switches USER"),
-        (lambda t: t.replace("pip wheel --no-deps --wheel-dir", "pip wheel --wheel-dir"), "--no-deps"),
         (
-            lambda t: t.replace("&& pip install --no-index --no-deps", "&& pip install torch && pip install"),
-            "torch",
+            lambda t: t.replace("pip wheel --no-deps --require-hashes", "pip wheel --require-hashes"),
+            "resolves dependencies",
         ),
+        (
+            lambda t: t.replace("pip wheel --no-deps --require-hashes", "pip wheel --no-deps"),
+            "--require-hashes",
+        ),
+        (
+            lambda t: t.replace(
+                "&& pip install --no-index --no-deps", "&& pip install --no-deps torch && pip install"
+            ),
+            "by name",
+        ),
+        (lambda t: t.replace("-r requirements/runtime.lock", "-r requirements.txt"), "another file"),
         (lambda t: re.sub(r"HEALTHCHECK[^\n]*\\\n[^\n]*\n", "", t), "no HEALTHCHECK"),
         (lambda t: t.replace("EXPOSE 9464", "EXPOSE 8080"), "EXPOSE 9464"),
         (lambda t: t.replace("HADATH_METRICS_HOST=0.0.0.0", "HADATH_METRICS_HOST=127.0.0.1"), "loopback"),
         (lambda t: t.replace('CMD ["worker"]', 'CMD ["tail"]'), "CMD is not"),
-        (lambda t: t.replace("ARG CAMEL_TOOLS_VERSION=1.6.0", "ARG CAMEL_TOOLS_VERSION=1.5.5"), "Makefile"),
+        (lambda t: t.replace("ARG HADATH_VERSION=", "ARG HADATH_VERSION=0.0.1"), "HADATH_VERSION"),
         (lambda t: t.replace("FROM ${PYTHON_IMAGE} AS runtime", "# one stage"), "multi-stage"),
     ],
 )

@@ -188,9 +188,3 @@ def test_metrics_are_served_over_http_with_build_info():
     assert 'hadath_worker_info{extractor_version="hadath/test",version="9.9.9"} 1.0' in body
     assert "hadath_articles_received_total" in body
     assert "process_resident_memory_bytes" in body  # worker-health panel
-
-
-def test_worker_info_reads_the_extractor_version_without_importing_the_extractor():
-    from hadath.extractor import EXTRACTOR_VERSION
-
-    assert metrics.shipped_extractor_version() == EXTRACTOR_VERSION

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from hadath import EXTRACTOR_VERSION
 from hadath.extractor import dates as dates_mod
 from hadath.extractor.actors import ActorMention, PlaceMention, find_actors, find_places
 from hadath.extractor.events import Candidate, candidates
@@ -24,8 +25,6 @@ from hadath.extractor.limits import LIMITS
 from hadath.extractor.text import Doc, make_doc
 from hadath.extractor.triggers import find_triggers
 from hadath_schemas import Actor, Article, Attribution, Event, EventDate, Location, Span
-
-EXTRACTOR_VERSION = "hadath/0.2.0"
 
 # hard bounds so that a pathological article cannot produce an unbounded output
 MAX_EVENTS = 200
