@@ -364,6 +364,8 @@ def _latter(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     """The epithet 'the latter' (الأخير / الأخيرة) is the nearest coded party before it of
     the same gender in its sentence: 'طالبت أنقرة واشنطن بتسليمه، لكن الأخيرة رفضت' ->
     Washington. Not across sentences: the last one named there is often an unknown person."""
+    if not any(form in doc.norm for form in _LATTER_STEMS):
+        return ms
     toks = doc.tokens
     taken = _covered(ms)
     added: list[ActorMention] = []
@@ -509,6 +511,9 @@ def _demonym_chains(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     """'مسؤولون أتراك وروس وإيرانيون': a short plural demonym that no row lists ('روس' is
     also a surname) is a party when it is coordinated right after a nationality word."""
     toks = doc.tokens
+    short = _short_demonyms()
+    if not any(t.norm[:1] == "و" and t.norm[1:] in short for t in toks):
+        return ms  # (almost every article: no candidate word, no work)
     ends = {m.tok_end: m for m in ms if m.code and _nationality_word(toks, m.tok_end - 1)}
     added: list[ActorMention] = []
     taken = _covered(ms)
@@ -703,12 +708,8 @@ def _lead_country(doc: Doc, ms: list[ActorMention], counts: dict[str, int]) -> s
     toks = doc.tokens
     lead = [x for x in ms if toks[x.tok_start].sent < _LEAD_SENTENCES]
     in_lead = _country_counts(lead)
-    for p in find_places(doc):
-        if (
-            p.place.country
-            and toks[p.tok_start].sent < _LEAD_SENTENCES
-            and not any(x.tok_start <= p.tok_start < x.tok_end for x in lead)
-        ):
+    for p in find_places(doc, _LEAD_SENTENCES):
+        if p.place.country and not any(x.tok_start <= p.tok_start < x.tok_end for x in lead):
             in_lead[p.place.country] = in_lead.get(p.place.country, 0) + 1
     if not in_lead:
         return ""
@@ -880,6 +881,7 @@ def _latter_forms() -> dict[str, tuple[str, str, str]]:
 
 
 _LATTER_FORMS = _latter_forms()
+_LATTER_STEMS = frozenset(form[2:] for form in actor_words()["LATTER"])  # 'اخير' (a substring test)
 _COPULAS = _words("COPULA")
 _COUNTERPART = _words("COUNTERPART")
 
@@ -1247,10 +1249,11 @@ def _false_clitic_split(doc: Doc, m: Match[Place], limit: int) -> bool:
     return whole is not None and whole.prefix_len == 0
 
 
-def find_places(doc: Doc) -> list[PlaceMention]:
+def find_places(doc: Doc, n_sentences: int | None = None) -> list[PlaceMention]:
+    """Place mentions of the document (of its first ``n_sentences`` sentences)."""
     gaz = place_gazetteer()
     out: list[PlaceMention] = []
-    for sent in doc.sentences:
+    for sent in doc.sentences[:n_sentences]:
         for m in gaz.find(doc.tokens, sent.tok_start, sent.tok_end):
             if _false_clitic_split(doc, m, sent.tok_end):
                 continue
