@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from aiokafka.errors import KafkaTimeoutError
 
-from hadath.records import DLT_PREFIX, Consumed, RecordRejected
+from hadath.records import DLT_PREFIX, Consumed, RecordRejected, decode_article
 from hadath.settings import Settings
 from hadath.worker.app import ArticleHandler, FatalDeliveryError
+from hadath_schemas import Article
 
 BODY = "نفت موسكو التقارير"
 
@@ -119,3 +120,16 @@ def test_a_kafka_error_while_sending_events_is_produce_failed_after_retries() ->
 def test_when_not_even_the_dead_letter_can_be_written_the_worker_must_stop() -> None:
     with pytest.raises(FatalDeliveryError):
         handle(b"{not json", fail={"dlt": RuntimeError("dlt gone")})
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [None, "2016-09-08", "2016-09-08T10:00:00", "2016-09-08T10:00:00.123+03:00", 1_700_000_000_123, 1.5e9],
+)
+def test_the_extraction_child_parses_exactly_what_the_parent_validated(published_at) -> None:
+    """The parent sends the validated article re-serialised; the child's parser must agree."""
+    value = {"id": "a1", "title": "عنوان", "body": BODY, "extra": [1, {"x": None}]}
+    if published_at is not None:
+        value["published_at"] = published_at
+    article = decode_article(json.dumps(value).encode(), 1 << 20)
+    assert Article.model_validate_json(article.model_dump_json().encode()) == article
