@@ -7,7 +7,7 @@ import pytest
 from hadath.extractor.lexicon import load_lexicon, noun_forms, verb_forms
 from hadath.extractor.morph import splits
 from hadath.extractor.text import fold, make_doc
-from hadath.extractor.triggers import find_triggers, head_readings
+from hadath.extractor.triggers import checked_readings, find_triggers, head_readings
 from hadath_schemas import EventType
 
 
@@ -63,6 +63,35 @@ def test_noun_inflection() -> None:
 )
 def test_forms_before_a_pronoun_are_read(word: str, lemma: str) -> None:
     assert lemma in {f.entry.lemma for f, _ in head_readings(fold(word))}
+
+
+@pytest.mark.parametrize(
+    ("word", "etype"),
+    [
+        ("متهما", "ACCUSE"),  # '+hal' rows: the generated participle as a circumstantial
+        ("متهمة", "ACCUSE"),
+        ("نافيا", "DENY"),  # defective: the oblique stem نافي-
+        ("نافية", "DENY"),
+        ("داعين", "DEMAND"),
+        ("منددا", "CONDEMN"),
+        ("محذرة", "THREATEN"),  # حذّر: the shadda picks form II (محذر), not حذِر (حاذر)
+        ("رافضا", "REJECT"),
+    ],
+)
+def test_circumstantial_participles_come_from_the_paradigm(word: str, etype: str) -> None:
+    readings = [f for f, _ in head_readings(fold(word)) if f.entry.participle]
+    assert readings and {f.entry.type for f in readings} == {etype}
+
+
+@pytest.mark.parametrize("word", ["المتهم", "والمتهمين", "الداعية", "متهم", "مهدد", "لمطالب"])
+def test_a_participle_with_the_article_or_alone_is_not_circumstantial(word: str) -> None:
+    # المتهم "the defendant", الداعية "the preacher", مهدد "threatened": nouns, not حال
+    assert not [f for f, _ in checked_readings(word, fold(word)) if f.entry.participle]
+
+
+def test_a_masdar_spelled_like_a_participle_is_read_as_the_masdar_first() -> None:
+    readings = head_readings(fold("مطالبة"))
+    assert readings[0][0].entry.lemma == "مطالبة" and not readings[0][0].entry.participle
 
 
 def test_clitic_splits() -> None:

@@ -385,6 +385,25 @@ def test_paradigm_pattern_choice(tmp_path: Path) -> None:
     assert lawwah and {f.asp for f in lawwah} == {"p"}
 
 
+def test_paradigm_spelling_variants_and_participles(tmp_path: Path) -> None:
+    """The hamza before و in both news spellings (بدؤوا / بدأوا); a defective participle's
+    oblique stem (نافٍ -> نافيا) for the circumstantial forms."""
+    pytest.importorskip("mazini", reason="the build-lexicon extra is not installed")
+    path = tmp_path / "paradigms.tsv"
+    path.write_text(mb.generate_paradigms([("بدأ", "يبدأ"), ("نفى", "ينفي"), ("اتهم", "يتهم")], []), "utf-8")
+    rows = mb.read_paradigms(path)
+    surfaces = {f.surface for f in mb.verb_forms(rows[mb.paradigm_key("بدأ", "يبدأ")])}
+    assert {"بدؤوا", "بداوا", "يبدؤون", "يبداون"} <= surfaces
+    assert mb.circumstantial_participle(rows[mb.paradigm_key("نفى", "ينفي")]) == (
+        "ناف",
+        ["نافيا", "نافية", "نافين"],
+    )
+    assert mb.circumstantial_participle(rows[mb.paradigm_key("اتهم", "يتهم")]) == (
+        "متهم",
+        ["متهما", "متهمة", "متهمين"],
+    )
+
+
 def test_every_shipped_lexicon_word_analyses_to_its_lemma() -> None:
     m = Morphology.default()
     function_words = {fold(fw.form) for fw in mb.read_function_words()}

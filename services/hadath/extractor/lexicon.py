@@ -7,7 +7,7 @@ stripped at lookup time by :mod:`hadath.extractor.morph`."""
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -54,7 +54,7 @@ class Form:
 def _parse_frame(frame: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool, bool, bool]:
     joint = "+joint" in frame
     ptcp = "+ptcp" in frame
-    frame = frame.replace("+joint", "").replace("+ptcp", "").strip()
+    frame = frame.replace("+joint", "").replace("+ptcp", "").replace("+hal", "").strip()
     slots: list[str] = []
     required: list[str] = []
     sym = needs_two = False
@@ -139,12 +139,30 @@ def _rest_base(word: str) -> str | None:
     return raw
 
 
+def _circumstantial_entry(
+    entry: TriggerEntry, words: list[str], imperfect: str | None
+) -> tuple[TriggerEntry, list[str]] | None:
+    """The participle sense of a '+hal' verb row (اتهم -> متهما، نافيا، داعيا): same type
+    and frame, read as a participle whose agent is the main clause's subject, with the
+    forms the generated paradigm gives it."""
+    rows = _paradigms().get(mb.paradigm_key(words[0], imperfect), [])
+    found = mb.circumstantial_participle(rows)
+    if found is None:
+        return None
+    ap, listed = found
+    lemma = " ".join([ap, *words[1:]])
+    # only the circumstantial forms themselves: the bare participle is also a noun
+    # (متهم "defendant", داع "preacher")
+    return replace(entry, lemma=lemma, pos="N", participle=True), [fold(f) for f in listed]
+
+
 @cache
 def load_lexicon(path: str | None = None) -> Lexicon:
     p = Path(path) if path else TRIGGERS_TSV
     heads: dict[str, list[Form]] = {}
     rest_forms: dict[str, frozenset[str]] = {}
     entries: list[TriggerEntry] = []
+    participles: list[tuple[TriggerEntry, list[str]]] = []
 
     def add(surface: str, form: Form) -> None:
         lst = heads.setdefault(surface, [])
@@ -173,10 +191,18 @@ def load_lexicon(path: str | None = None) -> Lexicon:
             imp = forms.split()[0] if forms and forms != "-" else None
             for s, aspect, person in verb_forms(words[0], imp):
                 add(s, Form(entry, aspect, person))
+            if "+hal" in frame and (participle := _circumstantial_entry(entry, words, imp)):
+                participles.append(participle)
         elif pos == "N":
             listed = [f.split()[0] for f in forms.split(",") if f.strip() and f.strip() != "-"]
             for s in noun_forms(words[0], listed):
                 add(s, Form(entry, None, None))
         else:
             raise ValueError(f"triggers.tsv: pos must be V or N: {raw!r}")
+    # after every listed word: a spelling shared with a listed noun is read as that noun
+    # first (مطالبة after من is the masdar "demand", not "demanding")
+    for participle, surfaces in participles:
+        entries.append(participle)
+        for s in surfaces:
+            add(s, Form(participle, None, None))
     return Lexicon(heads, rest_forms, entries)

@@ -221,7 +221,7 @@ PARADIGMS_PATH = MORPH_DIR / "paradigms.tsv"
 # trigger's sense; imperatives are rare in news and collide with nouns.
 # The feminine 2nd person (تدعي "you (f) call", تدعين) is left out too: news has no
 # addressee in the feminine, and تدعي is nearly always ادّعى "claims".
-_SLOT_RE = re.compile(r"^(past|ind|sub|juss)_(?!2f)([123])(m|f)?(s|d|p)$|^(ap|vn)$")
+_SLOT_RE = re.compile(r"^(past|ind|sub|juss)_(?!2f)([123])(m|f)?(s|d|p)$|^(ap|ap_obl|vn)$")
 _MOOD = {"ind": "i", "sub": "s", "juss": "j"}
 
 
@@ -295,6 +295,20 @@ def before_enclitic(form: VerbForm) -> str | None:
     if form.final_alef_maqsura:
         return s[:-1] + "ا"
     return s
+
+
+def circumstantial_participle(rows: Sequence[ParadigmRow]) -> tuple[str, list[str]] | None:
+    """(active participle, its listed forms) for a verb whose participle is used as a
+    circumstantial (حال: '+hal' in triggers.tsv): قال X، متهما Y / نافيا … / داعيا …
+
+    The forms are the indefinite accusative masculine (متهما، نافيا), the feminine (متهمة،
+    نافية: a ministry or a country speaks) and the masculine plural (متهمين، نافين); the
+    defective participle's ي comes from its oblique stem (ناف -> نافيا، نافية)."""
+    ap = next((r.form for r in rows if "ap" in r.slots), None)
+    if ap is None:
+        return None
+    base = next((r.form for r in rows if "ap_obl" in r.slots), ap)
+    return ap, [base + "ا", base + "ة", ap + "ين"]
 
 
 def _verb_affixes(db: _Db) -> None:
@@ -473,6 +487,15 @@ def generate_paradigms(verbs: Sequence[tuple[str, str]], problems: list[str]) ->
                         and slot not in forms.setdefault(form, [])
                     ):
                         forms[form].append(slot)
+                    if "ؤو" in form and _is_arabic_word(form):
+                        # the hamza before و is also written on alef in news (بدؤوا / بدأوا)
+                        variant = form.replace("ؤو", "أو")
+                        if slot not in forms.setdefault(variant, []):
+                            forms[variant].append(slot)
+                    if slot == "ap" and value.form.endswith("\u064d"):
+                        # a defective participle (نافٍ، داعٍ) shows its ي before any ending:
+                        # نافيا، نافية، النافي
+                        forms.setdefault(form + "ي", []).append("ap_obl")
         root = ",".join(sorted({h[0] for h in hits}))
         wazn = ",".join(sorted({h[1] for h in hits}))
         for form, slots in forms.items():
@@ -685,6 +708,7 @@ class LexEntry:
     lemma: str
     pos: str  # 'V' or 'N'
     forms: tuple[str, ...]
+    circumstantial: bool = False  # V with '+hal': its participle is a trigger too
 
 
 def _tsv_rows(path: Path) -> Iterable[tuple[int, list[str]]]:
@@ -706,6 +730,7 @@ def read_triggers(path: Path = TRIGGERS_PATH, problems: list[str] | None = None)
     """
     problems = problems if problems is not None else []
     merged: dict[tuple[str, str], list[str]] = {}
+    circumstantial: set[str] = set()
     for lineno, cols in _tsv_rows(path):
         where = f"{path.name}:{lineno}"
         if len(cols) < 3:
@@ -719,6 +744,8 @@ def read_triggers(path: Path = TRIGGERS_PATH, problems: list[str] | None = None)
             problems.append(f"{where}: skipped {phrase!r} (pos {cols[1]!r}): not a V/N Arabic word")
             continue
         items = merged.setdefault((lemma, pos), [])
+        if pos == "V" and len(cols) > 7 and "+hal" in cols[7]:
+            circumstantial.add(lemma)
         for form in forms.split(","):
             if form.strip() in ("", "-"):
                 continue
@@ -727,7 +754,10 @@ def read_triggers(path: Path = TRIGGERS_PATH, problems: list[str] | None = None)
                 problems.append(f"{where}: skipped form {form.strip()!r} of {lemma}")
             elif word not in items:
                 items.append(word)
-    return [LexEntry(lemma, pos, tuple(forms)) for (lemma, pos), forms in merged.items()]
+    return [
+        LexEntry(lemma, pos, tuple(forms), pos == "V" and lemma in circumstantial)
+        for (lemma, pos), forms in merged.items()
+    ]
 
 
 def _first_word(phrase: str) -> str | None:
@@ -784,6 +814,9 @@ def build_db_text(
             if not rows:
                 problems.append(f"no paradigm for {e.lemma}: run make morphology-db")
             _add_verb(db, e.lemma, rows)
+            participle = circumstantial_participle(rows) if e.circumstantial else None
+            if participle is not None:
+                _add_noun(db, *participle)
         else:
             _add_noun(db, e.lemma, e.forms)
     for fw in function_words:

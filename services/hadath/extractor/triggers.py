@@ -45,6 +45,8 @@ def _allowed(form: Form, sp: Split) -> bool:
     # nouns: no future prefix, no pronoun after the article
     if sp.future:
         return False
+    if form.entry.participle and (sp.article or sp.prep or sp.enclitic):
+        return False  # a circumstantial participle is indefinite and bare (متهما, not المتهمين)
     return not (sp.article and sp.enclitic)
 
 
