@@ -15,11 +15,14 @@ from typing import Any
 
 import pytest
 from aiokafka.errors import KafkaTimeoutError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hadath.records import DLT_PREFIX, Consumed, RecordRejected, decode_article
 from hadath.settings import Settings
 from hadath.worker.app import ArticleHandler, FatalDeliveryError
 from hadath_schemas import Article
+from hadath_schemas.models import DEAD_LETTER_REASONS
 
 BODY = "نفت موسكو التقارير"
 
@@ -133,3 +136,39 @@ def test_the_extraction_child_parses_exactly_what_the_parent_validated(published
         value["published_at"] = published_at
     article = decode_article(json.dumps(value).encode(), 1 << 20)
     assert Article.model_validate_json(article.model_dump_json().encode()) == article
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+article_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(st.text(max_size=20), json_values),
+        "body": st.one_of(st.just(BODY), st.text(max_size=30), json_values),
+        "title": st.one_of(st.text(max_size=10), json_values),
+        "published_at": st.one_of(st.integers(), st.floats(), st.text(max_size=25), json_values),
+        "language": st.one_of(st.just("ar"), json_values),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    value=st.one_of(
+        st.binary(max_size=60),
+        article_like.map(lambda d: json.dumps(d).encode()),
+        json_values.map(lambda v: json.dumps(v).encode()),
+    )
+)
+def test_any_value_ends_as_events_or_exactly_one_dead_letter(value: bytes) -> None:
+    sent = handle(value)
+    topics = {topic for topic, *_ in sent}
+    assert topics in ({"events"}, {"dlt"}), sent
+    if topics == {"dlt"}:
+        reason = dead_letter(sent)["reason"].decode()
+        assert reason in DEAD_LETTER_REASONS and reason != "internal_error", value
