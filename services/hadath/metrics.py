@@ -30,12 +30,14 @@ import contextlib
 import json
 import logging
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler
 
 from prometheus_client import (
     GC_COLLECTOR,
@@ -48,7 +50,6 @@ from prometheus_client import (
     Info,
     disable_created_metrics,
     generate_latest,
-    start_http_server,
 )
 
 from hadath_schemas.models import DEAD_LETTER_REASONS as KNOWN_DEAD_LETTER_REASONS
@@ -314,20 +315,36 @@ def exposition() -> bytes:
 
 # --------------------------------------------------------------------------- serving
 def serve(host: str, port: int) -> WSGIServer:
-    """Serve /metrics on host:port in a daemon thread; returns the server (``.server_port``).
+    """Serve /metrics (and the worker's /livez and /readyz, :mod:`hadath.health`) on host:port
+    in a daemon thread; returns the server (``.server_port``).
 
     Raises :class:`hadath.settings.SettingsError` naming the variables when the address
     cannot be bound (port taken, unknown host), so the command ends with one line.
     """
+    from wsgiref.simple_server import make_server
+
+    from prometheus_client.exposition import ThreadingWSGIServer, make_wsgi_app
+
+    from hadath import health
     from hadath.settings import SettingsError
 
+    class Server(ThreadingWSGIServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # probes every few seconds
+            pass
+
     try:
-        server, _thread = start_http_server(port, addr=host, registry=REGISTRY)
+        server = make_server(
+            host, port, health.wsgi_app(make_wsgi_app(REGISTRY)), Server, handler_class=QuietHandler
+        )
     except OSError as exc:
         raise SettingsError(
             f"cannot serve /metrics on {host}:{port}: {exc.strerror or exc} "
             "(HADATH_METRICS_HOST, HADATH_METRICS_PORT)"
         ) from None
+    threading.Thread(target=server.serve_forever, name="hadath-metrics-http", daemon=True).start()
     log.info("metrics on http://%s:%d/metrics", host, server.server_port)
     return server
 

@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     metrics_port: Port = 9464  # /metrics, /livez and /readyz
     metrics_host: str = "127.0.0.1"  # their bind address; 0.0.0.0 in containers
     metrics_lag_interval_seconds: Seconds = 10.0  # consumer-lag poll period (hadath.metrics)
+    liveness_timeout_seconds: Seconds = 30.0  # /livez fails when the event loop is silent this long
     session_timeout_seconds: Seconds = 10.0
     log_level: LogLevel = "info"
     # Worker processing (docs/reliability.md, docs/scaling.md).

@@ -192,10 +192,8 @@ def dockerfile_problems(text: str, *, metrics_port: int, version: str) -> list[s
         problems.append("no HEALTHCHECK in the runtime stage")
     else:
         check = checks[-1]
-        if "/metrics" not in check or "HADATH_METRICS_PORT" not in check or f"'{metrics_port}'" not in check:
-            problems.append(
-                f"HEALTHCHECK does not probe HADATH_METRICS_PORT (default {metrics_port})/metrics"
-            )
+        if "/livez" not in check or "HADATH_METRICS_PORT" not in check or f"'{metrics_port}'" not in check:
+            problems.append(f"HEALTHCHECK does not probe HADATH_METRICS_PORT (default {metrics_port})/livez")
     env = dict(
         token.split("=", 1) for k, a in runtime if k == "ENV" for token in shlex.split(a) if "=" in token
     )
@@ -451,7 +449,7 @@ def test_compose_stack_is_consistent() -> None:
     port = env["HADATH_METRICS_PORT"]
     assert port == str(Settings().metrics_port)
     assert env["HADATH_METRICS_HOST"] == "0.0.0.0", "Prometheus cannot scrape a loopback-bound /metrics"
-    assert f":{port}/metrics" in " ".join(worker["healthcheck"]["test"])
+    assert f":{port}/livez" in " ".join(worker["healthcheck"]["test"])  # the loop's heartbeat
     assert port in [str(p) for p in worker.get("expose", [])]
     assert "ports" not in worker, "a published port breaks `--scale`/replicas"
     assert worker["read_only"] is True
@@ -712,9 +710,12 @@ def test_manifests_agree_with_hadath_and_each_other() -> None:
     assert config["data"]["HADATH_METRICS_HOST"] == "0.0.0.0", "probes cannot reach a loopback-bound /metrics"
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert ports == {"metrics": port}
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    # liveness from the event loop's heartbeat, readiness (and startup) from the assignment
+    # and the extraction processes: hadath.health, tests/integration/test_health.py
+    paths = {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/livez"}
+    for probe, path in paths.items():
         check = container[probe]["httpGet"]
-        assert check["path"] == "/metrics" and check["port"] in ("metrics", port), probe
+        assert check["path"] == path and check["port"] in ("metrics", port), probe
     assert service["spec"]["ports"][0]["port"] == port
     assert service["spec"]["ports"][0]["targetPort"] in ("metrics", port)
     annotations = service["metadata"]["annotations"]

@@ -35,7 +35,7 @@ import faust
 from aiokafka.errors import KafkaError
 from faust.exceptions import ProducerSendError
 
-from hadath import __version__, metrics
+from hadath import __version__, health, metrics
 from hadath.records import (
     INTERNAL_ERROR,
     Consumed,
@@ -346,14 +346,29 @@ def create_app(settings: Settings) -> faust.App:
     spec = settings.extractor or DEFAULT_EXTRACTOR
     passthrough = spec == PASSTHROUGH
     state = {"pool_ready": passthrough, "assigned": None}
+    # /livez and /readyz (hadath.health): the loop stamps a heartbeat, the HTTP thread reads it.
+    watched = health.Health(settings.liveness_timeout_seconds)
+    health.watch(watched)
+    if passthrough:
+        watched.extraction_started(lambda: True)
+
+    @app.timer(health.HEARTBEAT_SECONDS)
+    async def heartbeat() -> None:
+        watched.beat()
 
     def maybe_ready() -> None:
         if state["pool_ready"] and state["assigned"] is not None:
             log.info("%s: %d partitions assigned", READY_LINE, len(state["assigned"]))
 
+    @app.on_partitions_revoked.connect
+    async def on_revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
+        watched.assigned(None)  # a rebalance is on: not ready until the next assignment
+
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         state["assigned"] = sorted(f"{tp.topic}[{tp.partition}]" for tp in assigned)
+        # /readyz lists the articles partitions (not Faust's own __assignor-__leader topic)
+        watched.assigned([tp for tp in state["assigned"] if tp.startswith(f"{settings.articles_topic}[")])
         log.info("partitions assigned: %s", ", ".join(state["assigned"]) or "none")
         maybe_ready()
 
@@ -363,6 +378,7 @@ def create_app(settings: Settings) -> faust.App:
         if not passthrough:
             pool = ExtractorPool(spec, settings.extract_processes, settings.extract_timeout_seconds)
             await pool.start()
+            watched.extraction_started(pool.alive)
             state["pool_ready"] = True
             maybe_ready()
         handler = ArticleHandler(app, settings, pool)

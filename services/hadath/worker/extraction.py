@@ -183,6 +183,11 @@ class ExtractionProcess:
     async def request(self, value: bytes) -> tuple[Any, ...]:
         """Queue one article; its reply, RecordRejected (timeout/crash) or _Requeue."""
         assert self.proc is not None and self.proc.stdin is not None
+        if self.proc.returncode is not None and not self.failed:
+            # It died while idle (killed, OOM): nothing of this article's doing, so it goes
+            # to the replacement instead of being dead-lettered as extractor_crash.
+            log.error("extraction process %s exited while idle (code %s)", self.pid, self.proc.returncode)
+            self.failed = True
         if self.failed:
             raise _Requeue
         future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
@@ -319,6 +324,13 @@ class ExtractorPool:
     @property
     def pids(self) -> list[int]:
         return [c.pid for c in self._children if c.pid is not None]
+
+    def alive(self) -> bool:
+        """Every child started and still running (read by /readyz from another thread)."""
+        children = list(self._children)
+        return len(children) == self.size and all(
+            c.proc is not None and c.proc.returncode is None and not c.failed for c in children
+        )
 
 
 class ChildRejected(RecordRejected):
