@@ -3,7 +3,8 @@
 An exception nobody anticipated is injected at each stage of the worker's per-record path
 (faulty_worker.py wraps the real functions for marked records), the extraction child
 returns an event that cannot be serialised, and real inputs that used to crash the agent
-(an integer of more than 4,300 digits, NaN) are sent, each between good articles. Every
+(an integer of more than 4,300 digits, NaN) are sent, each between good articles, plus
+a bad record with a header whose value is null. Every
 good article before and after still has exactly its events, each bad record is exactly one
 dead letter (``internal_error`` with the traceback in its header, or the specific reason),
 the worker stays up, stops cleanly and has committed everything.
@@ -11,11 +12,13 @@ the worker stays up, stops cleanly and has committed everything.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from fault_extractor import UNSERIALIZABLE
 from faulty_worker import INJECT
 from synthetic import articles
@@ -61,6 +64,21 @@ def bad_records(template: dict[str, str]) -> list[tuple[str, bytes, str, str]]:
     return bad
 
 
+def produce_with_null_header(bootstrap: str, topic: str, key: bytes, value: bytes) -> None:
+    """Kafka allows a header whose value is null (Java clients send them); kafka-python
+    cannot produce one, aiokafka can."""
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, value, key=key, headers=[("trace", key), ("nullable", None)])
+        finally:
+            await producer.stop()
+
+    asyncio.run(send())
+
+
 def test_an_exception_at_any_stage_loses_nothing_and_is_dead_lettered(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
@@ -84,7 +102,8 @@ def test_an_exception_at_any_stage_loses_nothing_and_is_dead_lettered(
     with worker:
         worker.wait_ready()
         produce_raw(kafka_bootstrap, names.articles, stream)
-        dead = consume_all(kafka_bootstrap, names.dlt, expected=len(bad), timeout=120, idle=4)
+        produce_with_null_header(kafka_bootstrap, names.articles, b"null-header", b"{not json")
+        dead = consume_all(kafka_bootstrap, names.dlt, expected=len(bad) + 1, timeout=120, idle=4)
         events = consume_all(kafka_bootstrap, names.events, expected=sum(expected.values()), timeout=120)
         assert worker.alive, worker.log_tail()
         assert worker.terminate() == 0, worker.log_tail()
@@ -93,7 +112,10 @@ def test_an_exception_at_any_stage_loses_nothing_and_is_dead_lettered(
     assert got == expected, (len(got), len(expected), set(got) ^ set(expected))
 
     by_trace = {headers_of(r)["trace"].decode(): r for r in dead}
-    assert len(dead) == len(bad), sorted(by_trace)
+    assert len(dead) == len(bad) + 1, sorted(by_trace)
+    null_header = by_trace["null-header"]
+    assert ("nullable", None) in null_header.headers  # kept as it was
+    assert headers_of(null_header)[DLT_PREFIX + "reason"] == b"not_json"
     sent = {name: value for name, value, _, _ in bad}
     for name, _, reason, stage in bad:
         headers = headers_of(by_trace[name])
