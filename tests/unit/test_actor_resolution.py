@@ -606,3 +606,21 @@ def test_state_epithets() -> None:
     assert _codes("وقالت الدولة التونسية إن") == ["TUNGOV"]
     assert _codes("وقالت الدولة إن") == []  # which state: dropped
     assert _codes("وسيطرت الدولة الإسلامية على المدينة") == ["IMGMOS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "code"),
+    [
+        ("وقال وزير العدل النرويجي إن", "وزير العدل النرويجي", "NORGOV"),
+        ("وأكدت وزيرة الصحة الكندية أن", "وزيرة الصحة الكندية", "CANGOV"),
+        ("وينفي وزير المالية الياباني أن", "وزير المالية الياباني", "JPNGOV"),
+    ],
+)
+def test_a_minister_of_any_portfolio_takes_the_nationality(text: str, span: str, code: str) -> None:
+    assert (span, code) in _actors(text)
+
+
+def test_an_adjective_of_the_genitive_is_not_the_titles_nationality() -> None:
+    # feminine adjective after a masculine title agrees with the genitive: the official of
+    # the Norwegian department, no Norwegian official
+    assert not any(code == "NORGOV" for _, code in _actors("وقال مسؤول الدائرة النرويجية إن"))

@@ -210,6 +210,24 @@ def _adjective_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool
     return definite and toks[nxt.start].norm.startswith("ال") and not head_readings(gap)
 
 
+def _portfolio_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool:
+    """'وزير العدل التركي', 'وزيرة التخطيط الأردنية': an indefinite (construct) title, its
+    definite genitive (the portfolio) and the nationality adjective of the title (it agrees
+    with the title in gender). The genitive must be a plain noun, not an event word."""
+    from hadath.extractor.triggers import head_readings
+
+    if nxt.start - m.end != 1 or nxt.payload.kind != "demonym" or m.payload.kind != "title":
+        return False
+    head, gap, adj = toks[m.start].norm[m.prefix_len :], toks[m.end].norm, toks[nxt.start].norm
+    if head.startswith(("ال", "لل")) or m.end - m.start != 1:
+        return False  # a definite title takes adjectives, not a genitive ('الوزير الأول')
+    # the adjective must agree with the title, not with the genitive: 'مسؤول الدائرة
+    # الفلسطينية' is the official of the Palestinian department
+    if adj.endswith("يه") != head.endswith("ه") and not adj.endswith(("يون", "يين", "يان")):
+        return False
+    return gap.startswith("ال") and adj.startswith("ال") and not head_readings(gap)
+
+
 def _mention(doc: Doc, m: Match[ActorRow], code: str | None, kind: str) -> ActorMention:
     first = doc.tokens[m.start]
     word = first.norm
@@ -261,6 +279,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                         nxt.start == m.end
                         or (_construct_gap(toks, m, nxt) and _gap_word(toks[m.end].norm))
                         or _adjective_gap(toks, m, nxt)
+                        or _portfolio_gap(toks, m, nxt)
                         # 'المعارضة في سوريا': an institution located in a country is its
                         or (
                             row.kind == "institution"
