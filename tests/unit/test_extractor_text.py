@@ -69,3 +69,29 @@ def test_make_doc_token_offsets_in_original() -> None:
     for tok in doc.tokens:
         assert fold(text[tok.start : tok.end]) == tok.norm
     assert [t.norm for t in doc.tokens] == ["العنوان", "وقال", "الوزير", "،", "امس", ":", "اجتماع"]
+
+
+def test_a_sentence_longer_than_the_bound_is_cut_after_a_comma_and_keeps_offsets():
+    from hadath.extractor.limits import LIMITS
+    from hadath.extractor.text import make_doc
+
+    clause = "قال الوزير إن الاجتماع انتهى، "  # 6 tokens with the comma
+    text = clause * 300  # 1,800 tokens and no sentence end
+    doc = make_doc(text, 0)
+    lengths = [s.tok_end - s.tok_start for s in doc.sentences]
+    assert len(doc.sentences) > 1
+    assert max(lengths) <= LIMITS.sentence_tokens
+    assert sum(lengths) == len(doc.tokens)  # no token lost or doubled
+    for s in doc.sentences[:-1]:
+        assert doc.tokens[s.tok_end - 1].norm == "،"  # each piece ends at a comma
+    for tok in doc.tokens:
+        assert text[tok.start : tok.end].strip()  # offsets still point into the original text
+    for s in doc.sentences:  # each piece's span covers its tokens
+        assert s.start <= doc.tokens[s.tok_start].start and doc.tokens[s.tok_end - 1].end <= s.end
+
+
+def test_a_short_sentence_is_not_cut():
+    from hadath.extractor.text import make_doc
+
+    doc = make_doc("التقى الوزيران في جنيف، وبحثا الأزمة.", 0)
+    assert len(doc.sentences) == 1

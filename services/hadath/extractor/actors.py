@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -945,18 +946,20 @@ def _dual_parties(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         return ms
     blocked = {m.tok_start: m for m in ms if m.kind == "none"}
     covered = {j for m in ms if m.kind != "none" for j in range(m.tok_start, m.tok_end)}
+    index = _MentionIndex(ms)  # built once: _parties is asked once or twice per dual
+    demonym_starts = {m.tok_start for m in ms if m.kind == "demonym"}
     added: list[ActorMention] = []
     dropped: set[int] = set()
     for i, width, n, conj, prep in found:
         if any(j in covered for j in range(i, i + width)):
             continue
-        if i + width < len(toks) and any(m.tok_start == i + width and m.kind == "demonym" for m in ms):
+        if i + width < len(toks) and i + width in demonym_starts:
             continue  # 'الجانبين الأردني والأمريكي': the adjectives name the parties
         sent = toks[i].sent
-        parties = _parties(doc, ms, doc.sentences[sent].tok_start, i, n)
+        parties = _parties(doc, index, doc.sentences[sent].tok_start, i, n)
         if parties is None and sent > 0:
             # nobody (or too few) named before it in its own sentence: the previous one
-            parties = _parties(doc, ms, doc.sentences[sent - 1].tok_start, i, n)
+            parties = _parties(doc, index, doc.sentences[sent - 1].tok_start, i, n)
         if not parties:
             continue  # None: too few parties; (): another one competes
         fused = toks[i].norm[len(conj) :].startswith("لل")  # ل + ال written as one: keep it
@@ -990,16 +993,29 @@ def _coordinated(
     return bool((nxt is not None and nxt.code) or (prv is not None and prv.code))
 
 
-def _parties(doc: Doc, ms: list[ActorMention], lo: int, hi: int, n: int) -> tuple[ActorMention, ...] | None:
+class _MentionIndex:
+    """Actor mentions by start and end token, and sorted by start, so that the mentions
+    of a token range are found by bisection instead of a scan of the whole article."""
+
+    def __init__(self, ms: list[ActorMention]) -> None:
+        self.sorted = sorted(ms, key=lambda m: m.tok_start)
+        self.tok_starts = [m.tok_start for m in self.sorted]
+        self.ends = {m.tok_end: m for m in ms}
+        self.starts = {m.tok_start: m for m in ms}
+
+    def between(self, lo: int, hi: int) -> list[ActorMention]:
+        return self.sorted[bisect_left(self.tok_starts, lo) : bisect_left(self.tok_starts, hi)]
+
+
+def _parties(doc: Doc, index: _MentionIndex, lo: int, hi: int, n: int) -> tuple[ActorMention, ...] | None:
     """The n parties named in tokens [lo, hi), in the order named: None if fewer than n
     qualify, () if one more competes with the n-th."""
     toks = doc.tokens
     weight: dict[str, float] = {}
     latest: dict[str, ActorMention] = {}
-    ends = {m.tok_end: m for m in ms}
-    starts = {m.tok_start: m for m in ms}
-    for m in ms:
-        if m.tok_start < lo or m.tok_start >= hi or not m.key:
+    ends, starts = index.ends, index.starts
+    for m in index.between(lo, hi):
+        if not m.key:
             continue
         w = 1.0
         if m.kind == "demonym" and not m.named:  # 'والتركي، رجب طيب أردوغان' is a person
@@ -1100,6 +1116,7 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     'سيرغي لافروف' and 'لافروف' = RUSGOV for the rest of THIS document)."""
     toks = doc.tokens
     starts = {m.tok_start for m in ms}
+    demonym_starts = {m.tok_start for m in ms if m.kind == "demonym"}
     aliases: dict[tuple[str, ...], tuple[str, str]] = {}
     extended: list[ActorMention] = []
     taken = _covered(ms)
@@ -1124,7 +1141,7 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
         ends_ok = j >= sent_end or toks[j].is_punct or j in starts or not _name_like(toks[j].norm)
         if len(run) > _NAME_MAX and not (j < sent_end and toks[j].norm in _COMMA):
             ends_ok = False  # long names only when closed by a comma: '، الشيخ محمد بن عبدالرحمن آل ثاني،'
-        if j in starts and any(x.tok_start == j and x.kind == "demonym" for x in ms):
+        if j in demonym_starts:
             ends_ok = False  # 'نظيره التركي': a noun modified by a demonym is not a name
         if (
             not run

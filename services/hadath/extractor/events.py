@@ -8,6 +8,7 @@ content of a denial) can still become extra mentions of an event in the merge st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hadath.extractor.actors import ActorMention
@@ -542,8 +543,9 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
     last_speaker: ActorMention | None = None
     c = cues()
     for sent in doc.sentences:
+        first_of_sent = len(out)  # candidates are appended in sentence order: out[first_of_sent:]
         sv = SentenceView(doc, sent.i, by_sent.get(sent.i, []))
-        ts = trig_by_sent.get(sent.i, [])
+        ts = trig_by_sent.get(sent.i, [])[: LIMITS.triggers_per_sentence]
         verbs = {t.tok for t in ts if t.is_verb}
         # speech verbs: their subjects are speakers (attributed_to) and default sources
         says: list[tuple[int, ActorMention | None]] = []
@@ -620,7 +622,7 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 out.append(cand)
         # 'انتقد X الضربة التي وجهتها أمريكا': the target of an evaluation is the agent of
         # the event it is about
-        sent_cands = [c for c in out if c.sent == sent.i]
+        sent_cands = out[first_of_sent:]
         in_actor = {k for a in sv.actors for k in range(a.tok_start, a.tok_end)}
         for c in sent_cands:
             if c.target or c.symmetric or c.type not in _EVALUATIVE:
@@ -703,29 +705,48 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         # purpose, predicate, claim and opinion content, earlier events: data/rules/scope.yaml
         for cand in sent_cands:
             _apply_scope(sv, cand)
-        # content of a denial / opinion: not standalone
-        for cand in out:
-            if cand.sent != sent.i:
-                continue
-            for other in out:
-                if other.sent != sent.i or other is cand:
-                    continue
-                if other.type != "DENY" or not other.trig.tok < cand.trig.tok:
-                    continue
-                lim = next(
-                    (
-                        k
-                        for k in range(other.trig.tok_end, sv.end)
-                        if sv.is_kind(k, "CLAUSE")
-                        or (sv.norm(k) in _COMMA and k + 1 in verbs)
-                        or (k in verbs and sv.norm(k)[:1] in "وف")
-                    ),
-                    sv.end,
-                )
-                if cand.trig.tok < lim:
-                    cand.standalone = False
+        # content of a denial: not standalone. Each scope runs from the denial to the next
+        # clause boundary; one boundary pass and one sweep, linear in the sentence.
+        denials = sorted((o.trig.tok, o.trig.tok_end) for o in sent_cands if o.type == "DENY")
+        if denials:
+            boundary = _next_positions(sv, verbs, _ends_denial)
+            scopes = [(tok, boundary[tok_end - sv.start]) for tok, tok_end in denials]
+            _unstand_in_scopes(sent_cands, scopes, nouns_only=False)
     del c
     return out
+
+
+def _ends_denial(sv: SentenceView, verbs: set[int], k: int) -> bool:
+    """The denied content ends at a clause boundary, a comma before a verb or a و/ف-verb."""
+    return (
+        sv.is_kind(k, "CLAUSE")
+        or (sv.norm(k) in _COMMA and k + 1 in verbs)
+        or (k in verbs and sv.norm(k)[:1] in "وف")
+    )
+
+
+def _next_positions(
+    sv: SentenceView, verbs: set[int], is_boundary: Callable[[SentenceView, set[int], int], bool]
+) -> list[int]:
+    """For each token offset k of the sentence (and one past its end), the first token
+    position >= k where ``is_boundary`` holds, else the sentence end: one right-to-left pass."""
+    out = [sv.end] * (sv.end - sv.start + 2)
+    for k in range(sv.end - 1, sv.start - 1, -1):
+        out[k - sv.start] = k if is_boundary(sv, verbs, k) else out[k - sv.start + 1]
+    return out
+
+
+def _unstand_in_scopes(cands: list[Candidate], scopes: list[tuple[int, int]], nouns_only: bool) -> None:
+    """Mark as not standalone every candidate strictly inside a scope (opener, end): one
+    sweep over both lists in token order, keeping the furthest end of the scopes opened so far."""
+    scopes = sorted(scopes)
+    reach, j = -1, 0
+    for cand in sorted(cands, key=lambda c: c.trig.tok):
+        while j < len(scopes) and scopes[j][0] < cand.trig.tok:
+            reach = max(reach, scopes[j][1])
+            j += 1
+        if cand.trig.tok < reach and not (nouns_only and cand.trig.is_verb):
+            cand.standalone = False
 
 
 # 'وهو ما نفته', 'هذا ما أكده', 'على ما …': ما is a relative pronoun there, not a negator
@@ -853,11 +874,13 @@ def _claim_author(sv: SentenceView, c: Candidate, all_cands: list[Candidate]) ->
     deniers = {a.key for a in c.source if a.key}
     if not deniers:
         return []
-    earlier = [
-        o
-        for o in all_cands
-        if o is not c and o.sent in (c.sent, c.sent - 1) and (o.sent, o.trig.tok) < (c.sent, c.trig.tok)
-    ]
+    earlier: list[Candidate] = []
+    for o in reversed(all_cands):  # in document order: walk back over this sentence and the one before
+        if o.sent < c.sent - 1:
+            break
+        if o is not c and o.sent in (c.sent, c.sent - 1) and (o.sent, o.trig.tok) < (c.sent, c.trig.tok):
+            earlier.append(o)
+    earlier.reverse()
     for o in reversed(earlier):
         adjacent = o.sent == c.sent and c.trig.tok - o.trig.tok_end <= 2
         if o.type == "ACCUSE" and (adjacent or deniers & {a.key for a in o.target if a.key}):

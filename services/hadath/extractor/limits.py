@@ -26,6 +26,11 @@ class Limits:
     date_near: int = 40  # a date expression this close after a trigger dates that mention
     date_before: int = 12  # ... or this close before it
     lead_sentences: int = 4  # title + the first body sentences: the article's news
+    # text.py / events.py: bounds that keep every per-sentence pass small, so extraction is
+    # linear in the article's length. A longer "sentence" is a list, a table or unpunctuated
+    # text (the corpus and gold sets: at most 427 tokens and 6 candidate events a sentence).
+    sentence_tokens: int = 500  # a sentence is cut (after a comma when it can) at this length
+    triggers_per_sentence: int = 32  # only the first this many event words of a sentence are read
 
 
 LIMITS = Limits()

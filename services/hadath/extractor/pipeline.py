@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from hadath import EXTRACTOR_VERSION
 from hadath.extractor import dates as dates_mod
@@ -26,36 +28,94 @@ from hadath.extractor.text import Doc, make_doc
 from hadath.extractor.triggers import find_triggers
 from hadath_schemas import Actor, Article, Attribution, Event, EventDate, Location, Span
 
+T = TypeVar("T")
+
 # hard bounds so that a pathological article cannot produce an unbounded output
 MAX_EVENTS = 200
 MAX_MENTIONS = 50
 MAX_SENTENCE_CHARS = 1000
 
 
-@dataclass(slots=True)
 class Cluster:
-    """Mentions of one distinct event being merged."""
+    """Mentions of one distinct event being merged.
 
-    type: str
-    cands: list[Candidate] = field(default_factory=list)
+    Mentions are only ever appended, so everything merge asks of a cluster (its head,
+    mode, actor keys, dates, years, anchoring sentence) is kept up to date on append:
+    asking is O(1), and merging n mentions stays linear in n, however many of them
+    join one cluster (an article that repeats a sentence thousands of times).
+    """
+
+    __slots__ = (
+        "_first_standalone",
+        "_first_strong_mode",
+        "_first_verb",
+        "anchored_sent",
+        "cands",
+        "dates",
+        "has_headline",
+        "has_other_year",
+        "has_strong_mode",
+        "sents",
+        "source_keys",
+        "target_keys",
+        "type",
+        "uncoded_target",
+        "years",
+    )
+
+    def __init__(self, type: str, cands: list[Candidate] | None = None) -> None:
+        self.type = type
+        self.cands: list[Candidate] = []
+        self.source_keys: set[str] = set()
+        self.target_keys: set[str] = set()
+        self.dates: set[str] = set()
+        self.years: set[str | None] = set()
+        self.has_other_year = False
+        self.has_strong_mode = False  # any mention, standalone or not, with an explicit mode
+        self.sents: set[int] = set()
+        self.uncoded_target = False
+        self.has_headline = False
+        self.anchored_sent: int | None = None  # latest sentence of a mention with a coded actor
+        self._first_verb: Candidate | None = None
+        self._first_standalone: Candidate | None = None
+        self._first_strong_mode: Candidate | None = None
+        for c in cands or ():
+            self.add(c)
+
+    def add(self, c: Candidate) -> None:
+        self.cands.append(c)
+        src, tgt = _keys(c.source), _keys(c.target)
+        self.source_keys |= src
+        self.target_keys |= tgt
+        if c.date_value:
+            self.dates.add(c.date_value)
+            self.years.add(c.date_value[:4])
+        self.years.add(c.other_year)
+        self.has_other_year = self.has_other_year or bool(c.other_year)
+        self.uncoded_target = self.uncoded_target or any(a.code is None for a in c.target)
+        self.has_headline = self.has_headline or c.sent == 0
+        self.has_strong_mode = self.has_strong_mode or c.mode_strong
+        self.sents.add(c.sent)
+        if src or tgt:
+            self.anchored_sent = c.sent if self.anchored_sent is None else max(self.anchored_sent, c.sent)
+        if c.standalone:
+            if self._first_standalone is None:
+                self._first_standalone = c
+            if self._first_verb is None and c.trig.is_verb:
+                self._first_verb = c
+            if self._first_strong_mode is None and c.mode_strong:
+                self._first_strong_mode = c
 
     @property
     def head(self) -> Candidate:
-        strong = [c for c in self.cands if c.trig.is_verb and c.standalone]
-        return strong[0] if strong else next((c for c in self.cands if c.standalone), self.cands[0])
+        return self._first_verb or self._first_standalone or self.cands[0]
 
     @property
     def mode(self) -> str:
-        strong = [c for c in self.cands if c.mode_strong and c.standalone]
-        return strong[0].mode if strong else self.cands[0].mode
+        return (self._first_strong_mode or self.cands[0]).mode
 
     def keys(self, role: str) -> set[str]:
-        out: set[str] = set()
-        for c in self.cands:
-            for a in c.source if role == "source" else c.target:
-                if a.key:
-                    out.add(a.key)
-        return out
+        return self.source_keys if role == "source" else self.target_keys
 
 
 def _keys(actors: list[ActorMention]) -> set[str]:
@@ -74,63 +134,63 @@ def _full(c: Candidate) -> bool:
 def _compatible(cl: Cluster, c: Candidate, title_sent: bool, has_title: bool = True) -> bool:
     if cl.type != c.type or cl.head.symmetric != c.symmetric:
         return False
-    if c.distinct and any(x.sent == c.sent for x in cl.cands):
+    if c.distinct and c.sent in cl.sents:
         return False
     if c.symmetric:
-        ok = _compatible_sets(cl.keys("source") | cl.keys("target"), _keys(c.source) | _keys(c.target))
+        ok = _compatible_sets(cl.source_keys | cl.target_keys, _keys(c.source) | _keys(c.target))
     else:
         cs, ct = _keys(c.source), _keys(c.target)
-        ks, kt = cl.keys("source"), cl.keys("target")
+        ks, kt = cl.source_keys, cl.target_keys
         ok = _compatible_sets(ks, cs) and _compatible_sets(kt, ct)
         if ok and cs and ct and ks and kt and (cs != ks or ct != kt):
             ok = False  # both fully specified and different: 'طالبت X Y' vs 'مطالبة X Y وZ' are two demands
-        if ok and ct and not kt and any(a.code is None for x in cl.cands for a in x.target):
+        if ok and ct and not kt and cl.uncoded_target:
             ok = False  # 'تدعو روسيا الغرب' vs 'تطالب روسيا المنظمة': an unnamed addressee is not none
     if not ok:
         return False
-    dates = {x.date_value for x in cl.cands if x.date_value}
+    dates = cl.dates
     if c.date_value and dates and c.date_value not in dates:
         return False  # 'فجر الإثنين' vs 'في 7 أبريل': two different attacks
-    years = {x.other_year for x in cl.cands} | {x.date_value[:4] for x in cl.cands if x.date_value}
     mine = c.other_year or (c.date_value[:4] if c.date_value else None)
-    if (c.other_year or any(x.other_year for x in cl.cands)) and mine not in years:
+    if (c.other_year or cl.has_other_year) and mine not in cl.years:
         return False  # 'في 2010' vs this year's event (or no year at all): a background event
-    cl_mode = cl.mode
-    if c.mode_strong and c.mode != cl_mode and any(x.mode_strong for x in cl.cands):
+    if c.mode_strong and c.mode != cl.mode and cl.has_strong_mode:
         return False
     # two full verbal reports of the same kind in the body are kept apart unless one is
     # in the title (the headline restates the lead) or they are close together
     head = cl.head
     if _full(c) and _full(head) and c.standalone and head.standalone:
-        if title_sent or (has_title and any(x.sent == 0 for x in cl.cands)):
+        if title_sent or (has_title and cl.has_headline):
             return True  # the headline event is restated in the body
         if c.mode in ("planned", "negated"):
             return True
         if c.date_value and c.date_value in dates:
             return True  # same parties, same day: the same event told again
         # (an actor-less mention that joined the cluster does not extend its reach)
-        anchored = [x.sent for x in cl.cands if _keys(x.source) or _keys(x.target)] or [cl.cands[-1].sent]
-        return abs(c.sent - max(anchored)) <= 1
+        anchored = cl.anchored_sent if cl.anchored_sent is not None else cl.cands[-1].sent
+        return abs(c.sent - anchored) <= 1
     return True
 
 
 def merge(cands: list[Candidate], has_title: bool = True) -> list[Cluster]:
     clusters: list[Cluster] = []
+    by_type: dict[str, list[Cluster]] = {}  # only a cluster of the mention's type can take it
     for c in cands:
         has_actor = bool(_keys(c.source) or _keys(c.target))
         target: Cluster | None = None
-        for cl in reversed(clusters):
+        for cl in reversed(by_type.get(c.type, ())):
             # sentence 0 is the headline only when the article has a title
             if _compatible(cl, c, has_title and c.sent == 0, has_title):
-                # an actor-less mention only joins the nearest same-type event
                 target = cl
                 break
-            if not has_actor and cl.type == c.type:
-                break
+            if not has_actor:
+                break  # an actor-less mention only joins the nearest same-type event
         if target is not None:
-            target.cands.append(c)
+            target.add(c)
         elif c.standalone:
-            clusters.append(Cluster(c.type, [c]))
+            cluster = Cluster(c.type, [c])
+            clusters.append(cluster)
+            by_type.setdefault(c.type, []).append(cluster)
     return clusters
 
 
@@ -164,15 +224,11 @@ def _first_by_key(actors: list[ActorMention]) -> list[ActorMention]:
     return out
 
 
-def _location(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMention | None:
+def _location(doc: Doc, c: Candidate, places: _ByStart[PlaceMention]) -> PlaceMention | None:
+    """The first place of the trigger's sentence at most 14 tokens after it."""
     sent = doc.sentences[c.sent]
-    best = None
-    for p in places:
-        in_sent = sent.tok_start <= p.tok_start < sent.tok_end
-        if in_sent and 0 <= p.tok_start - c.trig.tok_end <= 14:
-            best = p
-            break
-    return best
+    near = places.between(max(sent.tok_start, c.trig.tok_end), min(sent.tok_end, c.trig.tok_end + 15))
+    return near[0] if near else None
 
 
 # a denial answers an accusation, a rejection a proposal or demand
@@ -201,13 +257,11 @@ def _accuser(
     return _first_by_key(out)
 
 
-def _struck_place(doc: Doc, c: Candidate, places: list[PlaceMention]) -> PlaceMention | None:
+def _struck_place(doc: Doc, c: Candidate, places: _ByStart[PlaceMention]) -> PlaceMention | None:
     """The first place after an attack trigger in its sentence that is introduced by a
     preposition (في حلب، على إدلب، بحمص) or is not also a country/capital actor."""
     sent = doc.sentences[c.sent]
-    for p in places:
-        if not (sent.tok_start <= p.tok_start < sent.tok_end) or not 0 <= p.tok_start - c.trig.tok_end <= 14:
-            continue
+    for p in places.between(max(sent.tok_start, c.trig.tok_end), min(sent.tok_end, c.trig.tok_end + 15)):
         if p.place.country and (p.prep or not p.in_actor):
             return p
     return None
@@ -220,28 +274,43 @@ def _resolve(m: dates_mod.DateMention, published_at: datetime | None, mode: str)
     return EventDate(text=m.text, value=value, precision=precision)
 
 
+class _ByStart(Generic[T]):
+    """Mentions sorted by a start position, so the mentions of a span are found by
+    bisection instead of a scan of the whole article (build asks once per event)."""
+
+    def __init__(self, items: Iterable[T], start: Callable[[T], int]) -> None:
+        self.sorted = sorted(items, key=start)
+        self.starts = [start(x) for x in self.sorted]
+
+    def between(self, lo: int, hi: int) -> list[T]:
+        """The mentions starting in [lo, hi), in order."""
+        return self.sorted[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+
+
+def _by_char(found: Iterable[dates_mod.DateMention]) -> _ByStart[dates_mod.DateMention]:
+    return _ByStart(found, lambda m: m.start)
+
+
 def _cluster_date(
-    doc: Doc, cl: Cluster, found: list[dates_mod.DateMention], published_at: datetime | None, mode: str
+    doc: Doc, cl: Cluster, usable: _ByStart[dates_mod.DateMention], published_at: datetime | None, mode: str
 ) -> EventDate | None:
     """The date expression nearest to any mention of the event, in that mention's
-    sentence (day/month precision only: 'عام 2016' dates a context, not an event).
-    An event of the article's lead without its own date takes the lead's date."""
-    usable = [m for m in found if m.precision in ("day", "month")]
+    sentence (``usable``: day/month precision only, 'عام 2016' dates a context, not an
+    event). An event of the article's lead without its own date takes the lead's date."""
     best: tuple[int, int, int, dates_mod.DateMention] | None = None
     for c in cl.cands:
         sent = doc.sentences[c.sent]
-        for m in usable:
-            if sent.start <= m.start < sent.end:
-                if m.start >= c.trig.end:
-                    d, far = m.start - c.trig.end, 0
-                else:  # a date well before the trigger more likely dates an earlier verb
-                    d = c.trig.start - m.end
-                    far = 0 if d <= LIMITS.date_before else 1
-                    if far and mode == "planned":
-                        continue  # 'أعلن أمس أنه سيزور …': the announcement's date, not the visit's
-                key = (far, d, m.start, m)
-                if best is None or key[:3] < best[:3]:
-                    best = key
+        for m in usable.between(sent.start, sent.end):
+            if m.start >= c.trig.end:
+                d, far = m.start - c.trig.end, 0
+            else:  # a date well before the trigger more likely dates an earlier verb
+                d = c.trig.start - m.end
+                far = 0 if d <= LIMITS.date_before else 1
+                if far and mode == "planned":
+                    continue  # 'أعلن أمس أنه سيزور …': the announcement's date, not the visit's
+            key = (far, d, m.start, m)
+            if best is None or key[:3] < best[:3]:
+                best = key
     if best is not None:
         return _resolve(best[3], published_at, mode)
     if mode != "planned" and not any(c.other_year for c in cl.cands):
@@ -249,7 +318,7 @@ def _cluster_date(
         # first date of the article's lead (the convention of news event coding) — not a
         # background event of another year ('في 2010')
         lead_end = doc.sentences[min(LIMITS.lead_sentences, len(doc.sentences)) - 1].end
-        lead = [m for m in usable if m.start < lead_end]
+        lead = usable.between(0, lead_end)
         if lead:
             return _resolve(lead[0], published_at, mode)
     return None
@@ -299,6 +368,8 @@ def build(
 
     events: list[Event] = []
     used_ids: dict[str, int] = {}
+    usable_dates = _by_char(m for m in found_dates if m.precision in ("day", "month"))
+    places_at = _ByStart(places, lambda p: p.tok_start)
     for cl in clusters:
         head = cl.head
         e = head.trig.entry
@@ -311,8 +382,8 @@ def build(
         tgt = [a for a in _first_by_key(tgt_m) if not head.symmetric]
         if head.symmetric:
             src = _first_by_key(src_m + tgt_m)
-        place = _location(doc, head, places)
-        struck = _struck_place(doc, head, places) if cl.type == "ATTACK" and not tgt else None
+        place = _location(doc, head, places_at)
+        struck = _struck_place(doc, head, places_at) if cl.type == "ATTACK" and not tgt else None
         if struck is not None and struck.place.country:
             # ATTACK target = the country of the place struck when only a place is named
             tgt = [
@@ -334,7 +405,7 @@ def build(
         if not src and not head.symmetric and cl.type != "ATTACK":
             continue  # an accusation/demand/... without its author is not coded (attackers may be unnamed)
         mode = cl.mode
-        date = _cluster_date(doc, cl, found_dates, article.published_at, mode)
+        date = _cluster_date(doc, cl, usable_dates, article.published_at, mode)
         spans = sorted({(c.trig.start, c.trig.head_end) for c in cl.cands})[:MAX_MENTIONS]
         src_keys = [a.key or "" for a in src]
         tgt_keys = [a.key or "" for a in tgt]
@@ -414,6 +485,7 @@ def _attach_dates(
     """The resolved date right next to each mention (used to keep apart same-type events)."""
     if not found:
         return
+    in_sentence = _by_char(found)
     for c in cands:
         sent = doc.sentences[c.sent]
         if published_at is not None:
@@ -427,9 +499,7 @@ def _attach_dates(
             ):
                 c.other_year = y.group(2)
         best = None
-        for m in found:
-            if not sent.start <= m.start < sent.end:
-                continue
+        for m in in_sentence.between(sent.start, sent.end):
             if m.precision not in ("day", "month"):
                 continue
             if m.start >= c.trig.end:

@@ -23,6 +23,8 @@ from camel_tools.utils.normalize import (
     normalize_unicode,
 )
 
+from hadath.extractor.limits import LIMITS
+
 __all__ = [
     "Doc",
     "Sentence",
@@ -266,19 +268,50 @@ def camel_tokens(text: str) -> list[str]:
     return simple_word_tokenize(text)
 
 
+_SOFT_BREAKS = frozenset("،,؛;:")
+
+
+def _bounded(spans: list[tuple[int, int]], norm: str) -> list[list[tuple[int, int]]]:
+    """The token spans of one sentence in pieces of at most ``LIMITS.sentence_tokens``
+    tokens, each cut after the last comma/semicolon/colon of its second half when there is one
+    (a longer "sentence" is not prose, and the bound keeps every per-sentence stage linear)."""
+    bound = LIMITS.sentence_tokens
+    if len(spans) <= bound:
+        return [spans]
+    pieces = []
+    start = 0
+    while len(spans) - start > bound:
+        end = start + bound
+        for k in range(end - 1, start + bound // 2, -1):
+            if norm[spans[k][0] : spans[k][1]] in _SOFT_BREAKS:
+                end = k + 1
+                break
+        pieces.append(spans[start:end])
+        start = end
+    pieces.append(spans[start:])
+    return pieces
+
+
 def make_doc(text: str, title_len: int) -> Doc:
     """Run normalisation, sentence splitting and tokenisation."""
     norm, to_orig = normalise(text)
     doc = Doc(text=text, norm=norm, to_orig=to_orig, title_end=title_len)
-    for si, (ns, ne) in enumerate(split_sentences(norm)):
-        os_, oe = doc.orig_span(ns, ne)
-        tokens = doc.tokens
-        sent = Sentence(i=si, start=os_, end=oe, tok_start=len(tokens))
-        append = tokens.append
-        for ts, te in tokenize(norm, ns, ne):
-            tok = norm[ts:te]
-            # te > ts always: map the span without the orig_span call (hot loop)
-            append(Token(len(tokens), tok, to_orig[ts], to_orig[te - 1] + 1, si, tok in _PUNCT))
-        sent.tok_end = len(tokens)
-        doc.sentences.append(sent)
+    tokens = doc.tokens
+    append = tokens.append
+    for ns, ne in split_sentences(norm):
+        pieces = _bounded(tokenize(norm, ns, ne), norm)
+        for k, piece in enumerate(pieces):
+            si = len(doc.sentences)
+            # a cut sentence: each piece from its first token (the first from the sentence
+            # start) to its last token (the last to the sentence end)
+            ps = ns if k == 0 else piece[0][0]
+            pe = ne if k == len(pieces) - 1 else piece[-1][1]
+            os_, oe = doc.orig_span(ps, pe)
+            sent = Sentence(i=si, start=os_, end=oe, tok_start=len(tokens))
+            for ts, te in piece:
+                tok = norm[ts:te]
+                # te > ts always: map the span without the orig_span call (hot loop)
+                append(Token(len(tokens), tok, to_orig[ts], to_orig[te - 1] + 1, si, tok in _PUNCT))
+            sent.tok_end = len(tokens)
+            doc.sentences.append(sent)
     return doc
