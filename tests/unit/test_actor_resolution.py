@@ -624,3 +624,10 @@ def test_an_adjective_of_the_genitive_is_not_the_titles_nationality() -> None:
     # feminine adjective after a masculine title agrees with the genitive: the official of
     # the Norwegian department, no Norwegian official
     assert not any(code == "NORGOV" for _, code in _actors("وقال مسؤول الدائرة النرويجية إن"))
+
+
+def test_a_ministry_of_any_portfolio_takes_the_nationality_and_is_referred_back_to() -> None:
+    got = _actors("وقالت وزارة الصحة النرويجية إن. وأضافت الوزارة أن")
+    assert got[0] == ("وزارة الصحة النرويجية", "NORGOV")
+    assert got[-1][1] == "NORGOV"  # 'الوزارة' refers back to it
+    assert _actors("وقالت الوزارة إن") == []  # which ministry: dropped

@@ -212,12 +212,17 @@ def _adjective_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool
 
 
 def _portfolio_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool:
-    """'وزير العدل التركي', 'وزيرة التخطيط الأردنية': an indefinite (construct) title, its
-    definite genitive (the portfolio) and the nationality adjective of the title (it agrees
-    with the title in gender). The genitive must be a plain noun, not an event word."""
+    """'وزير العدل التركي', 'وزارة العدل الأمريكية': an indefinite (construct) title or
+    institution, its definite genitive (the portfolio) and the nationality adjective of the
+    title (it agrees with the title in gender). The genitive must be a plain noun, not an
+    event word."""
     from hadath.extractor.triggers import head_readings
 
-    if nxt.start - m.end != 1 or nxt.payload.kind != "demonym" or m.payload.kind != "title":
+    if (
+        nxt.start - m.end != 1
+        or nxt.payload.kind != "demonym"
+        or m.payload.kind not in ("title", "institution")
+    ):
         return False
     head, gap, adj = toks[m.start].norm[m.prefix_len :], toks[m.end].norm, toks[nxt.start].norm
     if head.startswith(("ال", "لل")) or m.end - m.start != 1:
