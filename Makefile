@@ -95,8 +95,8 @@ bench: venv  ## extractor speed on one core: articles/s and words/s (median), an
 
 # ---------------------------------------------------- end-to-end benchmark (docs/scaling.md)
 BENCH_E2E_N ?= 5000
-BENCH_E2E_ARGS ?= --workers2 --variants
-bench-e2e: venv kafka-jars  ## worker on a local broker vs offline extraction: articles/s, latency, CPU, RSS
+BENCH_E2E_ARGS ?= --workers2 --variants --sink
+bench-e2e: venv kafka-jars postgres-tools  ## worker on a local broker vs offline extraction: articles/s, latency, CPU, RSS; sink events/s into PostgreSQL
 	$(BIN)/python tests/bench/e2e.py --n $(BENCH_E2E_N) --shared $(SHARED) $(BENCH_E2E_ARGS)
 
 clean:  ## remove the virtualenv, broker and database state, caches, build output and Faust data folders
@@ -108,6 +108,8 @@ clean:  ## remove the virtualenv, broker and database state, caches, build outpu
 .PHONY: monitoring-tools dashboard-snapshot dashboards k8s-rules
 PROMETHEUS_URL ?=
 SNAPSHOT ?= .run/dashboard.png
+POSTGRES_CONNINFO ?=
+ANALYST_SNAPSHOT ?= .run/analyst-dashboard.png
 
 monitoring-tools: venv  ## prometheus + promtool (Debian package), when missing
 	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then \
@@ -123,8 +125,9 @@ dashboards: venv  ## regenerate deploy/grafana/dashboards/*.json from their buil
 k8s-rules: venv  ## regenerate deploy/k8s/prometheus-operator/prometheusrule.yaml from deploy/prometheus/rules
 	$(BIN)/python deploy/prometheus/render_rules.py --write
 
-dashboard-snapshot: venv kafka-jars monitoring-tools  ## dashboard panels to .run/dashboard.png from PROMETHEUS_URL=..., or from a throwaway demo pipeline
+dashboard-snapshot: venv kafka-jars monitoring-tools postgres-tools  ## both dashboards to .run/dashboard.png and .run/analyst-dashboard.png (PROMETHEUS_URL=, POSTGRES_CONNINFO=, else throwaway demo pipelines)
 	$(BIN)/python deploy/local/dashboard_snapshot.py $(if $(PROMETHEUS_URL),--prometheus $(PROMETHEUS_URL),--demo) --out $(SNAPSHOT)
+	$(BIN)/python deploy/local/analyst_snapshot.py $(if $(POSTGRES_CONNINFO),--postgres "$(POSTGRES_CONNINFO)",--demo --shared $(SHARED)) --out $(ANALYST_SNAPSHOT)
 
 # ------------------------------------------------------------- event store (docs/analysts.md)
 .PHONY: postgres-tools postgres-up postgres-down

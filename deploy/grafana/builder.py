@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grafana_foundation_sdk.builders import bargauge, prometheus, stat, table, timeseries
+from grafana_foundation_sdk.builders import barchart, bargauge, geomap, prometheus, stat, table, timeseries
 from grafana_foundation_sdk.builders import common as cb
 from grafana_foundation_sdk.builders import dashboard as gd
 from grafana_foundation_sdk.cog import builder as cogbuilder
@@ -50,6 +50,7 @@ OUT_DIR = HERE / "dashboards"
 # Output file (in deploy/grafana/dashboards) -> module beside this file with build() -> dict.
 DASHBOARDS: dict[str, str] = {
     "hadath.json": "pipeline",
+    "hadath-analyst.json": "analyst",
 }
 # The Grafana release whose dashboard model the pinned SDK follows (its version number, 10.1.0);
 # newer Grafanas migrate the JSON (schemaVersion 36) when they load it.
@@ -296,6 +297,72 @@ def table_panel(
             )
         )
     return panel
+
+
+def barchart_panel(
+    title: str,
+    description: str,
+    query: Query,
+    *,
+    x_field: str,
+    unit: str = "short",
+    stacked: bool = False,
+    datasource: Datasource = PROMETHEUS,
+    width: int = 12,
+    height: int = 8,
+) -> Panel:
+    """Bars per category (the ``x_field`` column of a table query), one colour per value column."""
+    panel = _common(barchart.Panel(), title, description, [query], datasource, unit, width, height)
+    panel = panel.x_field(x_field).orientation(common.VizOrientation.AUTO).fill_opacity(80)
+    panel = panel.stacking(common.StackingMode.NORMAL if stacked else common.StackingMode.NONE)
+    return panel.legend(
+        cb.VizLegendOptions()
+        .display_mode(common.LegendDisplayMode.LIST)
+        .placement(common.LegendPlacement.BOTTOM)
+        .show_legend(True)
+    )
+
+
+def geomap_panel(
+    title: str,
+    description: str,
+    query: Query,
+    *,
+    size_field: str,
+    color_field: str,
+    datasource: Datasource = PROMETHEUS,
+    center: tuple[float, float, int] = (0.0, 0.0, 1),
+    width: int = 12,
+    height: int = 10,
+) -> Panel:
+    """Markers at the query's ``latitude``/``longitude`` columns, sized and coloured by two value columns."""
+    lat, lon, zoom = center
+    layer = (
+        cb.MapLayerOptions()
+        .type("markers")
+        .name("events")
+        .location(
+            cb.FrameGeometrySource()
+            .mode(common.FrameGeometrySourceMode.COORDS)
+            .latitude("latitude")
+            .longitude("longitude")
+        )
+        .config(
+            {
+                "showLegend": True,
+                "style": {
+                    "size": {"field": size_field, "fixed": 5, "min": 4, "max": 30},
+                    "color": {"field": color_field, "fixed": "dark-green"},
+                    "opacity": 0.6,
+                },
+            }
+        )
+        .tooltip(True)
+    )
+    panel = _common(geomap.Panel(), title, description, [query], datasource, "short", width, height)
+    panel = panel.view(geomap.MapViewConfig().id("coords").lat(lat).lon(lon).zoom(zoom))
+    panel = panel.basemap(cb.MapLayerOptions().type("default").name("Basemap")).layers([layer])
+    return panel.color_scheme(gd.FieldColor().mode(model.FieldColorModeId.CONTINUOUS_RD_YL_GR))
 
 
 def row(title: str) -> gd.Row:

@@ -13,7 +13,10 @@ Runs (each on fresh topics of one LocalKafka broker, 4 partitions):
 - null extractor: full pipeline with an extractor returning [] (costs of the extraction
   process round trip without extraction);
 - variants (--variants): max in flight 1 (await each article before the next), producer
-  linger 0, gzip; and two workers in one group (--workers2).
+  linger 0, gzip; and two workers in one group (--workers2);
+- sink (--sink): `hadath sink` on the events topic of the 1-worker run, into a fresh database
+  of a LocalPostgres each time: events stored per second, from the sink's readiness to its
+  group's committed offsets reaching the end of the topic; against the extractor's rate.
 
 Articles: ``$SHARED/corpus/articles.jsonl`` cycled with fresh ids when present, otherwise
 seeds/ and synthetic articles. Medians over --repeat runs are printed.
@@ -43,8 +46,10 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration")]
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 from kafka.admin import NewTopic  # noqa: E402
 from kafka_broker import LocalKafka  # noqa: E402
+from postgres_server import LocalPostgres  # noqa: E402
+from sink_process import SinkProcess, sink_group  # noqa: E402
 from synthetic import articles as synthetic_articles  # noqa: E402
-from worker_process import BIG, TopicNames, WorkerProcess  # noqa: E402
+from worker_process import BIG, TopicNames, WorkerProcess, committed_lag  # noqa: E402
 
 from hadath.inputs import read_articles  # noqa: E402
 from hadath_schemas import Article  # noqa: E402
@@ -189,6 +194,8 @@ class Result:
     rss_mb: list[float] = field(default_factory=list)
     # (fraction of the measured rate, rate, percentiles)
     latency: list[tuple[float, float, dict[str, float]]] = field(default_factory=list)
+    events_topic: str = ""  # where a worker run's events are (the sink run reads them)
+    note: str = ""
 
     @property
     def rate(self) -> float:
@@ -222,7 +229,8 @@ def offline(records: list[tuple[bytes, bytes]], workdir: Path) -> Result:
 
 
 def log_time(line: str) -> float:
-    stamp = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3})\]", line)
+    """The time of a Faust log line ([2026-01-02 10:00:00,123] ...) or a hadath one (2026-... ,123 ...)."""
+    stamp = re.match(r"\[?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3})", line)
     assert stamp, line
     return time.mktime(time.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S")) + int(stamp.group(2)) / 1000
 
@@ -267,6 +275,7 @@ def e2e(
             len(outputs) - events,
             (cpu1 - cpu0) / len(records) * 1000,
             rss,
+            events_topic=names.events,
         )
         if latency is not None:  # the same warm worker at fractions of the rate just measured
             base, seconds, fractions = latency
@@ -283,6 +292,34 @@ def e2e(
     finally:
         for proc in procs:
             proc.kill()
+
+
+def sink(bootstrap: str, worker_run: Result, postgres: LocalPostgres, workdir: Path) -> Result:
+    """`hadath sink` over the events of a worker run, into an empty database."""
+    names = TopicNames.unique("sinkbench")
+    names = TopicNames(names.app_id, names.articles, worker_run.events_topic, names.dlt)
+    database = postgres.create_database()
+    env = {"HADATH_POSTGRES_DSN": postgres.dsn_for(database), "HADATH_POSTGRES_PASSWORD": postgres.password}
+    process = SinkProcess(bootstrap, names, workdir / f"{names.app_id}.log", env).start()
+    try:
+        process.wait_ready()
+        log = process.log_since_start().splitlines()
+        ready = log_time(next(line for line in log if process.ready_line in line))
+        while committed_lag(bootstrap, sink_group(names), names.events) > 0:
+            if not process.alive:
+                raise RuntimeError(process.log_tail())
+            time.sleep(0.05)
+        done = time.time()
+        assert process.terminate() == 0, process.log_tail()
+    finally:
+        process.kill()
+    import psycopg
+
+    with psycopg.connect(postgres.conninfo(database)) as conn:
+        rows = conn.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[index]
+    stored = len(read_topic(bootstrap, names.events))
+    return Result("sink: events topic -> PostgreSQL", worker_run.articles, done - ready, stored, 0, None, [],
+                  note=f"{rows} rows")  # fmt: skip
 
 
 def latencies(bootstrap: str, names: TopicNames, keys: set[bytes]) -> dict[str, float]:
@@ -324,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration; the median is shown")
     parser.add_argument("--variants", action="store_true", help="also in-flight 1, linger 0, gzip")
     parser.add_argument("--workers2", action="store_true", help="also two workers in one group")
+    parser.add_argument("--sink", action="store_true", help="also hadath sink into PostgreSQL")
     parser.add_argument("--variant-n", type=int, default=1500, help="articles per variant run")
     parser.add_argument("--variant-rounds", type=int, default=3, help="interleaved rounds of variants")
     args = parser.parse_args(argv)
@@ -363,6 +401,13 @@ def main(argv: list[str] | None = None) -> int:
         measure(
             "null extractor (child, 1 tiny event)", {"HADATH_EXTRACTOR": "fault_extractor:nothing"}, records
         )
+        if args.sink:
+            with LocalPostgres() as postgres:
+                runs = [sink(bootstrap, full, postgres, workdir) for _ in range(max(args.repeat, 3))]
+            stored = median_result(runs)
+            rows.append(stored)
+            rates = ", ".join(f"{r.event_rate:.0f}" for r in runs)
+            print(f"  done: sink: {rates} events/s ({stored.note} of {stored.events} events)", flush=True)
         if args.workers2:
             measure("e2e, 2 workers in 1 group", {}, records, workers=2)
         if args.variants:
@@ -420,6 +465,12 @@ def main(argv: list[str] | None = None) -> int:
             "(overhead in CPU terms, insensitive to other load)"
         )
     print(f"worker peak RSS (worker + extraction process) = {peak:.0f} MB (target < 400)")
+    if args.sink:
+        extraction = off.event_rate
+        print(
+            f"sink events/s / offline extraction events/s = {stored.event_rate:.0f} / {extraction:.0f} = "
+            f"{stored.event_rate / extraction:.1f} (one sink keeps up with that many extraction cores)"
+        )
     half = [pct for fraction, _, pct in full.latency if fraction == 0.5 and pct]
     if half:
         print(f"p99 at half load = {half[0]['p99']:.0f} ms (target < 250)")
