@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Awaitable
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn
 
 import faust
 from aiokafka.errors import KafkaError
@@ -306,8 +306,8 @@ def _exit_if_failed(task: asyncio.Future[Any]) -> None:
         _fatal(task.exception())  # type: ignore[arg-type]
 
 
-def _fatal(exc: BaseException) -> None:
-    log.critical("fatal delivery failure, exiting without commit: %r", exc)
+def _fatal(exc: BaseException, what: str = "fatal delivery failure") -> NoReturn:
+    log.critical("%s, exiting without commit: %r", what, exc, exc_info=exc)
     logging.shutdown()
     os._exit(EXIT_FATAL)
 
@@ -389,7 +389,13 @@ def create_app(settings: Settings) -> faust.App:
         acker.add_done_callback(_exit_if_failed)
         try:
             async for event in manual.events():
-                await pipeline.submit(event, handler.prepare(_consumed(event.message)))
+                try:
+                    work = handler.prepare(_consumed(event.message))
+                except Exception as exc:
+                    # Nothing a record can cause gets here (ArticleHandler). Letting the agent
+                    # crash would have Faust restart it past this record: exit uncommitted.
+                    _fatal(exc, "the agent failed outside the per-record path")
+                await pipeline.submit(event, work)
         finally:
             acker.cancel()
             pipeline.cancel_all()
