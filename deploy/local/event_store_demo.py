@@ -76,7 +76,9 @@ def event_store_stack(articles: list[dict[str, Any]], timeout: float = 600.0) ->
             "HADATH_POSTGRES_DSN": postgres.dsn_for(database),
             "HADATH_POSTGRES_PASSWORD": postgres.password,
         }
-        worker = WorkerProcess(kafka.bootstrap, names, Path(tmp) / "worker.log", {"HADATH_METRICS_PORT": "0"})
+        # The worker publishes story rollups where this sink reads them.
+        worker_env = {"HADATH_METRICS_PORT": "0", "HADATH_STORIES_TOPIC": stories_topic(names)}
+        worker = WorkerProcess(kafka.bootstrap, names, Path(tmp) / "worker.log", worker_env)
         sink = SinkProcess(kafka.bootstrap, names, Path(tmp) / "sink.log", env)
         # Topics first: a group whose topic appears after it joined waits for a metadata refresh.
         settings = Settings(

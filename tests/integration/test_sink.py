@@ -174,3 +174,25 @@ def test_stories_keep_the_latest_rollup_and_a_tombstone_deletes(
     assert len(rollups) > len(current) > len(expected)  # stories grew, and one is deleted
     assert rows == expected
     assert counts == {sid: s.article_count for sid, s in current.items() if sid != gone}
+
+
+def test_a_stories_topic_created_after_the_sink_started_is_read(
+    kafka_bootstrap: str, postgres_db: PostgresDatabase, tmp_path: Path
+) -> None:
+    names = TopicNames.unique("sinklate")
+    records = event_records(5, "sinklate")
+    produce_raw(kafka_bootstrap, names.events, records)  # the events topic exists, the stories one not yet
+    with SinkProcess(kafka_bootstrap, names, tmp_path / "sink.log", postgres_db.env()) as sink:
+        sink.wait_ready()
+        event = Event.model_validate_json(records[0][1])
+        story = stories.new_story(stories.StoryEvent.of(event))
+        produce_raw(
+            kafka_bootstrap,
+            stories_topic(names),
+            [(story.story_id.encode(), story.model_dump_json().encode())],
+        )
+        deadline = time.monotonic() + 90  # the sink refreshes its metadata every 30 s
+        while row_count(postgres_db.conninfo, "stories") == 0:
+            assert time.monotonic() < deadline, sink.log_tail()
+            time.sleep(0.5)
+        assert sink.terminate() == 0, sink.log_tail()

@@ -160,6 +160,7 @@ class Sink:
             enable_auto_commit=False,  # offsets are committed only after the database commit
             auto_offset_reset="earliest",
             allow_auto_create_topics=False,  # the worker creates the topics, not a typo here
+            metadata_max_age_ms=30_000,  # a topic the worker creates later is read within 30 s
             max_poll_records=s.sink_batch_size,
             session_timeout_ms=int(s.session_timeout_seconds * 1000),
             heartbeat_interval_ms=max(1000, int(s.session_timeout_seconds * 1000) // 3),
