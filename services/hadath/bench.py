@@ -54,12 +54,59 @@ def camel_pass(articles: Sequence[Article]) -> float:
     return time.perf_counter() - start
 
 
+# Shapes of one long article that once made extraction superlinear (issue 14): real prose,
+# one sentence repeated, an unclosed quotation, a run of bare و and of bare event words.
+_REPEATED = "وأدانت وزارة الخارجية الهجوم الذي استهدف السفارة في العاصمة، واتهمت جماعة مسلحة بتنفيذه. "
+_SHAPES: dict[str, Callable[[str], str]] = {
+    "real prose": lambda corpus: corpus,
+    "one sentence repeated": lambda corpus: _REPEATED,
+    "unclosed « quotation": lambda corpus: "«" + corpus.replace("»", ""),
+    "run of و": lambda corpus: "و ",
+    "bare event words": lambda corpus: "أدان اتهم هاجم رفض نفى طالب هدد التقى ",
+}
+SCALING_SIZES = (10_000, 100_000, 1_000_000)  # bytes of UTF-8 body
+
+
+def _sized(unit: str, size: int) -> str:
+    """``unit`` repeated and cut to ``size`` bytes of UTF-8 (on a character boundary)."""
+    text = unit * (size // max(1, len(unit.encode())) + 1)
+    return text.encode()[:size].decode("utf-8", errors="ignore")
+
+
+def scaling(extract: Callable[[Article], Sequence[Event]], articles: Sequence[Article], runs: int) -> None:
+    """Milliseconds per 10 KB for one article of 10 KB, 100 KB and 1 MB of each shape:
+    linear extraction keeps each row flat. Median of ``runs`` (of 1 for 1 MB), CPU time."""
+    corpus = "\n".join(article.body for article in articles)
+    header = (
+        "| shape | " + " | ".join(f"{size // 1000:,} KB: ms/10 KB" for size in SCALING_SIZES) + " | 1 MB: s |"
+    )
+    print("\n" + header)
+    print("|" + "---|" * (len(SCALING_SIZES) + 2))
+    for shape, unit_of in _SHAPES.items():
+        cells, last = [], 0.0
+        for size in SCALING_SIZES:
+            article = Article(id=f"bench-{size}", title="", body=_sized(unit_of(corpus), size))
+            times = []
+            for _ in range(runs if size < 1_000_000 else 1):
+                start = time.process_time()
+                extract(article)
+                times.append(time.process_time() - start)
+            last = statistics.median(times)
+            cells.append(f"{1000 * last / (size / 10_000):.1f}")
+        print(f"| {shape} | " + " | ".join(cells) + f" | {last:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hadath-bench", description=__doc__)
     parser.add_argument("--input", required=True, help="JSONL articles, seed .txt or a folder")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--profile", type=int, default=15, help="show the top N functions (0: none)")
+    parser.add_argument(
+        "--no-scaling",
+        action="store_true",
+        help="skip the ms-per-10-KB table (10 KB, 100 KB, 1 MB)",
+    )
     args = parser.parse_args(argv)
 
     if not Path(args.input).exists():
@@ -100,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     print("|" + "-" * (width + 2) + "|-------|")
     for name, value in rows:
         print(f"| {name.ljust(width)} | {value} |")
+
+    if not args.no_scaling:
+        scaling(extract, articles, runs=3)
 
     if args.profile:
         profiler = cProfile.Profile()
