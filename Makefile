@@ -8,7 +8,7 @@ RUNTIME_LOCK := requirements/runtime.lock
 SHARED ?= ../shared
 KAFKA := deploy/kafka/kafka.sh
 
-.PHONY: lock install-check freeze rules-report places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
+.PHONY: calibrate lock install-check freeze rules-report places-coordinates eval-holdout bench-e2e morphology-db help venv kafka-jars kafka-up kafka-down run test unit lint schemas eval bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -60,6 +60,9 @@ lint: venv  ## ruff check and ruff format --check
 
 schemas: venv  ## regenerate the contract files from the pydantic models (schemas/json, asyncapi.yaml, docs/topics.md)
 	$(BIN)/hadath schemas --write
+
+calibrate: venv  ## refit the confidence table on seed + dev + dev2 (minus held-out ids): prints the held-out-fold ECE, writes extractor/data/confidence.tsv
+	$(BIN)/python -m hadath.calibrate --gold $(SHARED)/eval/seed.gold.jsonl $(SHARED)/eval/dev.gold.jsonl $(SHARED)/eval/dev2.gold.jsonl --exclude-ids $(HOLDOUT_IDS) --write
 
 morphology-db: venv  ## regenerate the verb paradigms (mazini, the build-lexicon extra) and the camel-tools morphology DB (commit both with triggers.tsv/cues.tsv)
 	$(BIN)/pip install -q -e '.[build-lexicon]'

@@ -134,6 +134,10 @@ class ScoreReport:
     false_positives: list[ErrorItem] = field(default_factory=list)
     false_negatives: list[ErrorItem] = field(default_factory=list)
     mismatches: list[ErrorItem] = field(default_factory=list)  # matched, but args/mode/date wrong
+    # every counted prediction and whether it is right (matched to non-optional gold of its
+    # type); predictions matched to optional gold are neither right nor wrong and left out
+    outcomes: list[tuple[dict[str, Any], bool]] = field(default_factory=list)
+    ece: float | None = None  # expected calibration error of the predictions' confidence
 
     def summary(self) -> dict[str, Any]:
         """The headline numbers, as printed on the last line of ``hadath eval``."""
@@ -155,6 +159,7 @@ class ScoreReport:
             "n_gold_optional": self.n_gold_optional,
             "n_matched_optional": self.n_matched_optional,
             "n_pred_ignored": self.n_pred_ignored,
+            "ece": self.ece,
         }
 
 
@@ -470,6 +475,7 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
                 if g.get("optional"):
                     rep.n_matched_optional += 1
                     continue
+                rep.outcomes.append((p, True))
                 row[1] += 1
                 row[2] += 1
                 rep.n_matched += 1
@@ -515,6 +521,7 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
             for pi, p in enumerate(p_list):
                 if pi in matched_p:
                     continue
+                rep.outcomes.append((p, False))
                 row[1] += 1
                 row[3] += 1
                 spans = _pred_spans(p)
@@ -559,6 +566,7 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
     rep.full_fn = rep.n_gold - rep.full_tp
     rep.full_p, rep.full_r, rep.full_f1 = _prf(rep.full_tp, rep.full_fp, rep.full_fn)
     rep.date_accuracy = _ratio(rep.date_correct, rep.date_n)
+    rep.ece = reliability([(float(p.get("confidence") or 0.0), ok) for p, ok in rep.outcomes])[0]
 
     for typ in _type_order(tally):
         n_g, n_p, tp, fp, fn, ftp = tally[typ]
@@ -567,6 +575,61 @@ def score(gold_records: list[dict[str, Any]], predictions: list[dict[str, Any]])
             TypeRow(typ, n_g, n_p, tp, fp, fn, p_, r_, f_, ftp, _prf(ftp, n_p - ftp, n_g - ftp)[2])
         )
     return rep
+
+
+@dataclass(frozen=True)
+class ReliabilityRow:
+    """One confidence bin: how many events, their mean confidence, the share that is right."""
+
+    low: float
+    high: float
+    n: int
+    confidence: float
+    accuracy: float
+
+
+def reliability(
+    pairs: Sequence[tuple[float, bool]], bins: int = 10
+) -> tuple[float | None, list[ReliabilityRow]]:
+    """Expected calibration error and reliability table of (confidence, right) pairs.
+
+    Equal-width bins over [0, 1] (the last one closed); ECE is the mean over events of
+    |accuracy - mean confidence| of their bin, i.e. sum(n_b / N * |acc_b - conf_b|)."""
+    if not pairs:
+        return None, []
+    groups: dict[int, list[tuple[float, bool]]] = {}
+    for conf, ok in pairs:
+        groups.setdefault(min(int(conf * bins), bins - 1), []).append((conf, ok))
+    rows = []
+    for b in sorted(groups):
+        items = groups[b]
+        rows.append(
+            ReliabilityRow(
+                b / bins,
+                (b + 1) / bins,
+                len(items),
+                sum(c for c, _ in items) / len(items),
+                sum(ok for _, ok in items) / len(items),
+            )
+        )
+    ece = sum(r.n * abs(r.accuracy - r.confidence) for r in rows) / len(pairs)
+    return ece, rows
+
+
+def format_reliability(report: ScoreReport) -> str:
+    """The reliability table of ``confidence``: for each bin, how often events are right."""
+    ece, rows = reliability([(float(p.get("confidence") or 0.0), ok) for p, ok in report.outcomes])
+    if ece is None:
+        return "confidence calibration: no counted predictions"
+    lines = [
+        f"confidence calibration: ECE {ece:.3f} over {len(report.outcomes)} predictions"
+        " (right = matched to non-optional gold)",
+        f"{'confidence':<12}{'n':>6}{'mean conf':>11}{'right':>8}",
+    ]
+    lines += [
+        f"{f'{r.low:.1f}-{r.high:.1f}':<12}{r.n:>6}{r.confidence:>11.3f}{r.accuracy:>8.3f}" for r in rows
+    ]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -740,6 +803,8 @@ def main(argv: list[str] | None = None) -> int:
         print(format_errors(report))
         print()
     print(format_report(report))
+    print()
+    print(format_reliability(report))
     print(json.dumps(report.summary(), sort_keys=False))
     return 0
 

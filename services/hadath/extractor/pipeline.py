@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 from hadath import EXTRACTOR_VERSION
 from hadath.extractor import dates as dates_mod
 from hadath.extractor.actors import ActorMention, PlaceMention, find_actors, find_places
+from hadath.extractor.confidence import confidence, features
 from hadath.extractor.events import Candidate, candidates
 from hadath.extractor.gazetteer import place_coordinates
 from hadath.extractor.limits import LIMITS
@@ -324,17 +325,11 @@ def _cluster_date(
     return None
 
 
-def _confidence(cl: Cluster, src: list, tgt: list) -> float:
-    conf = 0.45
-    if any(c.trig.is_verb for c in cl.cands):
-        conf += 0.2
-    if src:
-        conf += 0.1
-    if tgt or cl.head.symmetric:
-        conf += 0.1
-    if len(cl.cands) > 1:
-        conf += 0.1
-    return round(min(conf, 0.95), 2)
+def _confidence(
+    cl: Cluster, src: list, tgt: list, n_mentions: int, in_title: bool, attributed: bool
+) -> float:
+    """The calibrated probability that the event is right (extractor/confidence.py)."""
+    return confidence(features(cl.type, len(src), len(tgt), n_mentions, in_title, attributed))
 
 
 def _location_record(doc: Doc, place: PlaceMention) -> Location:
@@ -433,7 +428,9 @@ def build(
                 date=date,
                 attributed_to=Attribution(text=doc.text[att.start : att.end], code=att.code) if att else None,
                 sentence=doc.text[sent.start : sent.end].strip()[:MAX_SENTENCE_CHARS],
-                confidence=_confidence(cl, src, tgt),
+                confidence=_confidence(
+                    cl, src, tgt, len(spans), head.trig.start < len(article.title), att is not None
+                ),
                 extractor=EXTRACTOR_VERSION,
                 published_at=article.published_at,
                 outlet=article.source,
