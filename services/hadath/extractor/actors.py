@@ -722,8 +722,7 @@ def _context_roles(doc: Doc, ms: list[ActorMention]) -> None:
             m.code = country + (m.role or "GOV")
 
 
-# the lead of a news article: its title and the first two sentences of the body
-_LEAD_SENTENCES = 3
+_LEAD_SENTENCES = LIMITS.lead_sentences  # title + the first body sentences: the article's news
 
 
 def _lead_country(doc: Doc, ms: list[ActorMention], counts: dict[str, int]) -> str:
