@@ -53,7 +53,13 @@ def test_duplicates_become_one_row_and_bad_records_dead_letters(
     names = TopicNames.unique("sink")
     records = event_records(40, "sink")
     duplicates = records[::3]  # redelivered, as after a worker crash
-    bad = [(b"bad-1", b"{not json"), (b"bad-2", json.dumps({"event_id": "x"}).encode()), (b"bad-3", None)]
+    with_nul = json.loads(records[0][1]) | {"event_id": "nul", "outlet": "a\x00b"}  # no NUL in PG text
+    bad = [
+        (b"bad-1", b"{not json"),
+        (b"bad-2", json.dumps({"event_id": "x"}).encode()),
+        (b"bad-3", None),
+        (b"bad-4", json.dumps(with_nul).encode()),
+    ]
     produce_raw(kafka_bootstrap, names.events, records + bad + duplicates)
 
     with SinkProcess(kafka_bootstrap, names, tmp_path / "sink.log", postgres_db.env()) as sink:
@@ -72,6 +78,7 @@ def test_duplicates_become_one_row_and_bad_records_dead_letters(
         (b"bad-1", "not_json"),
         (b"bad-2", "schema_invalid"),
         (b"bad-3", "null_value"),
+        (b"bad-4", "not_storable"),
     ]
     assert {e["type"] for e in expected.values()} <= types
     assert committed_lag(kafka_bootstrap, sink_group(names), names.events) == 0

@@ -102,6 +102,17 @@ def test_records_that_are_not_events_become_dead_letters_with_a_reason() -> None
     assert "goldstein" in plan.dead_letters[-1][6]  # the error names the field
 
 
+def test_strings_postgresql_cannot_hold_are_dead_letters_not_a_failed_batch() -> None:
+    nul = json.dumps(make_event(outlet="a\x00b")).encode()
+    surrogate = json.dumps(make_event("e2", sentence="x")).replace('"x"', '"\\ud800"').encode()
+    good = make_event("e3")
+    plan = plan_batch([record(nul, offset=1), record(surrogate, offset=2), record(good, offset=3)])
+    assert [(row[2], row[5]) for row in plan.dead_letters] == [(1, "not_storable"), (2, "not_storable")]
+    assert "record.outlet" in plan.dead_letters[0][6] and "NUL" in plan.dead_letters[0][6]
+    assert "surrogate" in plan.dead_letters[1][6]
+    assert [as_dict(r)["event_id"] for r in plan.events] == ["e3"]
+
+
 def test_offsets_to_commit_cover_every_record_of_each_partition() -> None:
     plan = plan_batch([record(make_event("a"), 4, 0), record(b"bad", 9, 0), record(make_event("b"), 2, 1)])
     assert plan.offsets == {("events", 0): 10, ("events", 1): 3}

@@ -143,9 +143,36 @@ def _decode(value: bytes, model: type[_Model]) -> _Model:
     if not isinstance(payload, dict):
         raise Rejected("not_object", f"value is a JSON {type(payload).__name__}, not an object")
     try:
-        return model.model_validate(payload)
+        valid = model.model_validate(payload)
     except ValidationError as exc:
         raise Rejected("schema_invalid", explain_invalid(exc)) from exc
+    problem = _unstorable(payload)
+    if problem:
+        raise Rejected("not_storable", problem)
+    return valid
+
+
+def _unstorable(value: object, where: str = "record") -> str | None:
+    """Why PostgreSQL could not store a string of ``value`` (it would fail the whole batch), or None.
+
+    Its text and jsonb types hold no NUL character, and UTF-8 has no lone surrogates (which
+    JSON's \\uD800 escapes can produce).
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{where} contains a NUL character, which PostgreSQL text cannot hold"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{where} contains a lone surrogate, which is not UTF-8"
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        problem = _unstorable(key, where) if isinstance(key, str) else None
+        problem = problem or _unstorable(item, f"{where}.{key}")
+        if problem:
+            return problem
+    return None
 
 
 def _countries(actors: Iterable[Actor]) -> list[str]:
