@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from synthetic import records
 from worker_process import TopicNames, WorkerProcess, committed_lag, consume_all, produce_raw
 
@@ -53,17 +53,6 @@ def test_every_codec_end_to_end(kafka_bootstrap: str, tmp_path: Path) -> None:
     assert committed_lag(kafka_bootstrap, names.app_id, names.articles) == 0
 
 
-def send(bootstrap: str, topic: str, batch: list[tuple[bytes, bytes]], partition: int, codec: str) -> None:
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", compression_type=codec, linger_ms=50)
-    try:
-        futures = [producer.send(topic, key=key, value=value, partition=partition) for key, value in batch]
-        producer.flush(timeout=60)
-        for future in futures:
-            future.get(timeout=60)
-    finally:
-        producer.close(timeout=10)
-
-
 def committed(bootstrap: str, group: str, topic: str) -> dict[int, int | None]:
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
     try:
@@ -98,13 +87,13 @@ def test_a_batch_the_worker_cannot_decode_stops_its_partition_once_and_loses_not
     with worker:
         worker.wait_ready()
         for p in (0, 1):
-            send(kafka_bootstrap, names.articles, before[p], p, "gzip")
+            produce_raw(kafka_bootstrap, names.articles, before[p], p, compression_type="gzip")
         first = sum(sum(expected[a].values()) for a in ids(before[0]) | ids(before[1]))
         consume_all(kafka_bootstrap, names.events, expected=first, timeout=60)
         offset = len(before[0])  # where the zstd batch starts on partition 0
-        send(kafka_bootstrap, names.articles, zstd, 0, "zstd")
+        produce_raw(kafka_bootstrap, names.articles, zstd, 0, compression_type="zstd", linger_ms=50)
         for p in (0, 1):
-            send(kafka_bootstrap, names.articles, after[p], p, "gzip")
+            produce_raw(kafka_bootstrap, names.articles, after[p], p, compression_type="gzip")
         done = first + sum(sum(expected[a].values()) for a in ids(after[1]))
         events = consume_all(kafka_bootstrap, names.events, expected=done, timeout=60, idle=5)
         assert worker.alive and worker.starts == 1, worker.log_tail()  # no crash, no loop

@@ -213,6 +213,7 @@ def produce_raw(
     bootstrap: str,
     topic: str,
     records: Iterable[tuple[Any, ...]],
+    partition: int | None = None,  # None: by key, Kafka's default partitioner
     **config: Any,
 ) -> int:
     """Send records as they are (no validation), wait for every acknowledgement."""
@@ -222,7 +223,7 @@ def produce_raw(
         for record in records:
             key, value = record[0], record[1]
             headers = record[2] if len(record) > 2 else None  # type: ignore[misc]
-            futures.append(producer.send(topic, key=key, value=value, headers=headers))
+            futures.append(producer.send(topic, key=key, value=value, headers=headers, partition=partition))
         producer.flush(timeout=60)
         for future in futures:
             future.get(timeout=60)
