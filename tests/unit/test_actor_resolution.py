@@ -631,3 +631,9 @@ def test_a_ministry_of_any_portfolio_takes_the_nationality_and_is_referred_back_
     assert got[0] == ("وزارة الصحة النرويجية", "NORGOV")
     assert got[-1][1] == "NORGOV"  # 'الوزارة' refers back to it
     assert _actors("وقالت الوزارة إن") == []  # which ministry: dropped
+
+
+def test_a_relational_adjective_gap_needs_gender_agreement() -> None:
+    # 'الجمعية' would be no title; with a title the feminine nationality must be the title's
+    assert ("الناشطة الحقوقية المغربية", "MARCVL") in _actors("وقالت الناشطة الحقوقية المغربية إن")
+    assert not any(code == "MARCVL" for _, code in _actors("وقال الناشط الحقوقي المغربية إن"))

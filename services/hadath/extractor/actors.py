@@ -207,8 +207,17 @@ def _adjective_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool
     gap = toks[m.end].norm
     if not _relational_adjective(gap):
         return False
-    definite = toks[m.start].norm[m.prefix_len :].startswith("ال") or toks[m.end - 1].norm.startswith("ال")
-    return definite and toks[nxt.start].norm.startswith("ال") and not head_readings(gap)
+    head, adj = toks[m.start].norm[m.prefix_len :], toks[nxt.start].norm
+    definite = head.startswith("ال") or toks[m.end - 1].norm.startswith("ال")
+    return definite and adj.startswith("ال") and _agrees(head, adj) and not head_readings(gap)
+
+
+def _agrees(head: str, adjective: str) -> bool:
+    """A nationality adjective agrees in gender with the title it describes (folded: ة is
+    ه): 'الناشطة … المغربية', 'وزير … التركي'; a plural adjective is taken as agreeing."""
+    if adjective.endswith(("يون", "يين", "يان")):
+        return True
+    return adjective.endswith("يه") == head.endswith("ه")
 
 
 def _portfolio_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool:
@@ -227,10 +236,8 @@ def _portfolio_gap(toks: list, m: Match[ActorRow], nxt: Match[ActorRow]) -> bool
     head, gap, adj = toks[m.start].norm[m.prefix_len :], toks[m.end].norm, toks[nxt.start].norm
     if head.startswith(("ال", "لل")) or m.end - m.start != 1:
         return False  # a definite title takes adjectives, not a genitive ('الوزير الأول')
-    # the adjective must agree with the title, not with the genitive: 'مسؤول الدائرة
-    # الفلسطينية' is the official of the Palestinian department
-    if adj.endswith("يه") != head.endswith("ه") and not adj.endswith(("يون", "يين", "يان")):
-        return False
+    if not _agrees(head, adj):
+        return False  # 'مسؤول الدائرة الفلسطينية': the adjective is the department's
     return gap.startswith("ال") and adj.startswith("ال") and not head_readings(gap)
 
 
