@@ -634,6 +634,6 @@ def test_a_ministry_of_any_portfolio_takes_the_nationality_and_is_referred_back_
 
 
 def test_a_relational_adjective_gap_needs_gender_agreement() -> None:
-    # 'الجمعية' would be no title; with a title the feminine nationality must be the title's
+    # a feminine nationality after a masculine title describes something else, not the title
     assert ("الناشطة الحقوقية المغربية", "MARCVL") in _actors("وقالت الناشطة الحقوقية المغربية إن")
     assert not any(code == "MARCVL" for _, code in _actors("وقال الناشط الحقوقي المغربية إن"))
