@@ -448,3 +448,47 @@ def test_find_dates_never_raises_and_offsets_are_valid(text: str) -> None:
             assert len(value) == {"day": 10, "month": 7, "year": 4}[precision]
             datetime.strptime(value, {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
         assert resolve(m, None)[1] == precision
+
+
+# --- the word data (data/dates.tsv) ------------------------------------------------------------
+
+
+def test_date_words_data_is_well_formed() -> None:
+    from hadath.extractor.dates import DATES_TSV, _load_words
+    from hadath.extractor.gazetteer import read_tsv
+
+    kinds = {
+        "WEEKDAY",
+        "MONTH",
+        "AMBIGUOUS",
+        "ORDINAL",
+        "RELATION",
+        "PART",
+        "MONTH_PREP",
+        "TIME",
+        "NOT_TODAY",
+        "UNIT",
+    }
+    seen: set[tuple[str, str]] = set()
+    for cols in read_tsv(DATES_TSV):
+        assert cols[0] in kinds, cols
+        assert len(cols) >= 3 and cols[1] and cols[2], cols
+        key = (cols[0], fold(cols[1]))
+        assert key not in seen, f"{cols[1]} is listed twice once folded"
+        seen.add(key)
+    words = _load_words()
+    assert sorted(set(map(int, words["WEEKDAY"].values()))) == list(range(7))
+    assert sorted(set(map(int, words["MONTH"].values()))) == list(range(1, 13))
+    assert sorted(map(int, words["ORDINAL"].values())) == list(range(1, 32))
+    assert set(words["RELATION"].values()) == {"past", "future", "current"}
+    assert set(words["UNIT"].values()) == {"week", "month", "year"}
+    assert set(words["AMBIGUOUS"]) <= set(words["MONTH"])
+
+
+def test_a_word_added_to_the_data_is_read(tmp_path) -> None:
+    from hadath.extractor.dates import _load_words
+
+    path = tmp_path / "dates.tsv"
+    path.write_text("# comment\nMONTH\tأغشت\t8\tMaghrebi August\nRELATION\tالآتي\tfuture\n", encoding="utf-8")
+    words = _load_words(path)
+    assert words["MONTH"] == {"اغشت": "8"} and words["RELATION"] == {"الاتي": "future"}

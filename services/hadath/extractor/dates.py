@@ -51,7 +51,9 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from hadath.extractor.gazetteer import DATA_DIR, read_tsv
 from hadath.extractor.text import normalise
 
 __all__ = ["DateMention", "find_dates", "fold", "resolve"]
@@ -83,73 +85,32 @@ def fold(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Lexicon (folded spelling)
+# Lexicon: data/dates.tsv, folded like the text
 # ---------------------------------------------------------------------------
 
-WEEKDAYS: dict[str, int] = {  # datetime.weekday(): Monday = 0
-    "اثنين": 0,
-    "ثلاثاء": 1,
-    "ثلاثا": 1,
-    "اربعاء": 2,
-    "اربعا": 2,
-    "خميس": 3,
-    "جمعه": 4,
-    "سبت": 5,
-    "احد": 6,
-}
+DATES_TSV = DATA_DIR / "dates.tsv"
+_WS = re.compile(r"\s+")
 
-MONTHS: dict[str, int] = {
-    # Levantine / Iraqi
-    "كانون الثاني": 1,
-    "كانون ثاني": 1,
-    "شباط": 2,
-    "اذار": 3,
-    "نيسان": 4,
-    "ايار": 5,
-    "حزيران": 6,
-    "تموز": 7,
-    "اب": 8,
-    "ايلول": 9,
-    "تشرين الاول": 10,
-    "تشرين اول": 10,
-    "تشرين الثاني": 11,
-    "تشرين ثاني": 11,
-    "كانون الاول": 12,
-    "كانون اول": 12,
-    # Egyptian / Gulf
-    "يناير": 1,
-    "فبراير": 2,
-    "مارس": 3,
-    "ابريل": 4,
-    "افريل": 4,
-    "مايو": 5,
-    "يونيو": 6,
-    "يونيه": 6,
-    "يوليو": 7,
-    "يوليه": 7,
-    "اغسطس": 8,
-    "سبتمبر": 9,
-    "اكتوبر": 10,
-    "نوفمبر": 11,
-    "ديسمبر": 12,
-}
-_AMBIGUOUS_MONTHS = frozenset({"اب", "مارس"})  # father / "he practised"
 
-_ORD_UNITS = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
-ORDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_ORD_UNITS)}
-ORDINALS.update({"الحادي": 1, "العاشر": 10, "العشرين": 20, "الثلاثين": 30})
-for _i, _w in enumerate(["الحادي", *_ORD_UNITS[1:]]):
-    ORDINALS[f"{_w} عشر"] = 11 + _i
-    ORDINALS[f"{_w} والعشرين"] = 21 + _i
-ORDINALS["الحادي والثلاثين"] = 31
-del ORDINALS["الحادي"]  # only in compounds
+def _load_words(path: Path = DATES_TSV) -> dict[str, dict[str, str]]:
+    """``kind -> {folded form: value}`` from data/dates.tsv (see its header for the kinds)."""
+    words: dict[str, dict[str, str]] = {}
+    for cols in read_tsv(path):
+        kind, form, value = cols[0], cols[1], cols[2] if len(cols) > 2 else "-"
+        words.setdefault(kind, {})[_WS.sub(" ", fold(form))] = value
+    return words
 
-_PAST = ("الماضي", "المنصرم", "الفايت", "السابق")
-_FUTURE = ("المقبل", "القادم")
-_CURRENT = ("الحالي", "الجاري")
 
-_PARTS_MONTH = ("منتصف", "مطلع", "اوايل", "اواخر", "اواسط", "بدايه", "بدايات", "نهايه", "اخر", "اول")
-_PREPOSITIONS = frozenset({"في", "خلال", "منذ", "حتي", "حتى", "قبل", "بعد", "من", "الي", "الى", "مطلع"})
+_WORDS = _load_words()
+WEEKDAYS: dict[str, int] = {w: int(v) for w, v in _WORDS["WEEKDAY"].items()}  # Monday = 0
+MONTHS: dict[str, int] = {w: int(v) for w, v in _WORDS["MONTH"].items()}
+ORDINALS: dict[str, int] = {w: int(v) for w, v in _WORDS["ORDINAL"].items()}
+_AMBIGUOUS_MONTHS = frozenset(_WORDS["AMBIGUOUS"])
+_RELATIONS: dict[str, str] = _WORDS["RELATION"]
+_PARTS_MONTH: dict[str, str] = _WORDS["PART"]
+_PREPOSITIONS = frozenset(_WORDS["MONTH_PREP"])
+_UNITS: dict[str, str] = _WORDS["UNIT"]
+_YEAR_NOUNS = [w for w, u in _UNITS.items() if u == "year"]
 
 
 def _alt(words: object) -> str:
@@ -161,9 +122,13 @@ def _alt(words: object) -> str:
 _WD = r"(?:ال|لل)" + _alt(WEEKDAYS)
 _MON = _alt(MONTHS) + r"(?!\w)"
 _ORD = _alt(ORDINALS) + r"(?!\w)"
-_REL = _alt(_PAST + _FUTURE + _CURRENT) + r"ه?(?!\w)"
+_REL = _alt(_RELATIONS) + r"ه?(?!\w)"
 _PART_MON = _alt(_PARTS_MONTH)
-_TOD = _alt(["مساء", "صباح", "فجر", "ظهر", "عصر", "ليل", "ليله", "ظهيره", "صبيحه", "منتصف ليل", "منتصف ليله"])
+_TOD = _alt(_WORDS["TIME"])
+_NOT_TODAY = _alt(_WORDS["NOT_TODAY"])
+_UNIT = _alt(_UNITS)
+_UNIT_DEF = _alt("ال" + u for u in _UNITS)
+_YEAR_NOUN = _alt([*_YEAR_NOUNS, *("ال" + u for u in _YEAR_NOUNS)])
 _YEAR = r"(?:19|20)\d\d(?!\d)"
 # Branch bodies, tried in this order at each token start (first success wins, so
 # "أمس الاثنين" is one weekday rather than "أمس" + "الاثنين"). Each branch is
@@ -178,9 +143,9 @@ _B_DATE = (
     r"(?:(?P<shahr>شهر)\s+)?|(?P<shahr2>شهر)\s+)?"
     r"(?P<mon>" + _MON + r")"
     r"(?:(?:\s*[/\\\-–]\s*|\s*\(\s*|\s+)(?P<mon2>" + _MON + r")\)?)?"
-    r"(?:(?:\s*[،,]\s*|\s+)(?:(?:من\s+)?(?:عام|العام|سنه|لعام)\s+)?(?P<year>" + _YEAR + r")(?:م(?!\w))?"
+    r"(?:(?:\s*[،,]\s*|\s+)(?:(?:من\s+)?(?:" + _YEAR_NOUN + r"|لعام)\s+)?(?P<year>" + _YEAR + r")(?:م(?!\w))?"
     r"|\s+(?P<rel>" + _REL + r")"
-    r"|\s+من\s+(?:(?P<ythis>هذا)\s+(?:العام|السنه)|(?:العام|السنه)\s+(?P<yrel>" + _REL + r")))?",
+    r"|\s+من\s+(?:(?P<ythis>هذا)\s+" + _YEAR_NOUN + r"|" + _YEAR_NOUN + r"\s+(?P<yrel>" + _REL + r")))?",
     r"(?!\w)",
 )
 _B_WEEKDAY = (
@@ -191,36 +156,27 @@ _B_WEEKDAY = (
 )
 _B_OFFSET = (
     r"(?:(?:" + _TOD + r"\s+)?(?:امس\s+الاول|اول\s+(?:من\s+)?امس|(?:ال)?امس(?!\s+الحاجه)|البارحه)"
-    r"|(?:(?:يوم|صباح|مساء|ظهر|فجر)\s+)?(?:بعد\s+)?غد(?:ا)?"
-    r"|(?:(?:يوم|صباح|مساء|ظهر|فجر)\s+)(?:الغد)"
+    r"|(?:(?:يوم|" + _TOD + r")\s+)?(?:بعد\s+)?غد(?:ا)?"
+    r"|(?:(?:يوم|" + _TOD + r")\s+)(?:الغد)"
     r"|الليله(?:\s+الماضيه)?"
-    r"|(?:(?:صباح|مساء|ظهر|فجر|عصر|ليل)\s+)?اليوم(?!\s+(?:ال(?:اول|ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع"
-    r"|عاشر|تالي|سابق|لاحق|عالمي|وطني|ذي|اخير|واحد|موالي)|نفسه|ذاته)(?!\w)))",
+    r"|(?:" + _TOD + r"\s+)?اليوم(?!\s+" + _NOT_TODAY + r"(?!\w)))",
     r"(?!\w)",
 )
 _B_PERIOD = (
     r"(?:(?P<part>" + _PART_MON + r")\s+)?"
-    r"(?:(?P<this>هذا|هذه)\s+(?P<unit1>الشهر|الاسبوع|العام|السنه)"
-    r"|(?:ال|لل)(?P<unit2>شهر|اسبوع|عام|سنه)\s+(?P<rel>" + _REL + r"))",
+    r"(?:(?P<this>هذا|هذه)\s+(?P<unit1>" + _UNIT_DEF + r")"
+    r"|(?:ال|لل)(?P<unit2>" + _UNIT + r")\s+(?P<rel>" + _REL + r"))",
     r"(?!\w)",
 )
-_B_YEAR = (r"(?:عام|العام|سنه|السنه)\s+(?P<year>" + _YEAR + r")", r"(?:م)?(?!\w)")
+_B_YEAR = (r"" + _YEAR_NOUN + r"\s+(?P<year>" + _YEAR + r")", r"(?:م)?(?!\w)")
 
-_WS = re.compile(r"\s+")
 _BRIDGE = re.compile(r"[\s،,\-–(]*(?:الموافق[\s،,]*)?")  # weekday … explicit date
 
 
 def _relation(word: str | None) -> str | None:
     if not word:
         return None
-    w = word.removesuffix("ه")
-    if w in _PAST:
-        return "past"
-    if w in _FUTURE:
-        return "future"
-    if w in _CURRENT:
-        return "current"
-    return None
+    return _RELATIONS.get(word.removesuffix("ه"))
 
 
 # ---------------------------------------------------------------------------
@@ -313,7 +269,7 @@ def _cand_date(m: _Branch, f: _Folded) -> dict[str, object] | None:
     elif m.group("do"):
         day = ORDINALS[_WS.sub(" ", m.group("do"))]
     part = m.group("part")
-    if part == "اول":
+    if part and _PARTS_MONTH.get(_WS.sub(" ", part)) == "first":
         day = 1
     year = int(m.group("year")) if m.group("year") else None
     rel = _relation(m.group("rel"))
@@ -363,7 +319,7 @@ def _cand_year(m: _Branch, f: _Folded) -> dict[str, object] | None:
 
 def _cand_period(m: _Branch, f: _Folded) -> dict[str, object] | None:
     unit_word = (m.group("unit1") or "").removeprefix("ال") or m.group("unit2")
-    unit = {"شهر": "month", "اسبوع": "week", "عام": "year", "سنه": "year"}[unit_word]
+    unit = _UNITS[unit_word]
     rel = "current" if m.group("this") else _relation(m.group("rel"))
     off = {"past": -1, "future": 1, "current": 0}[rel or "current"]
     return {
