@@ -88,3 +88,14 @@ def test_no_place_through_a_false_clitic_split() -> None:
 def test_places_after_real_proclitics_are_kept() -> None:
     assert _places("وقصفت الطائرات بإدلب ولبنان") == ["Idlib", "Lebanon"]
     assert _places("وصل الوفد إلى واشنطن وتل أبيب") == ["Washington", "Tel Aviv"]
+
+
+def test_the_article_is_no_preposition() -> None:
+    # 'الطائرات' is matched by the row 'طائرات' with the prefix 'ال': its lam is the article
+    def clitics(text: str) -> list[tuple[str, bool]]:
+        return [(m.prep, m.conj) for m in find_actors(make_doc(text, 0))]
+
+    assert clitics("وشنت الطائرات الكندية غارات") == [("", False)]
+    assert clitics("وشنت والطائرات الكندية غارات") == [("", True)]
+    assert clitics("وقصفت بالطائرات الكندية") == [("ب", False)]
+    assert clitics("وتصدت للطائرات الكندية") == [("ل", False)]

@@ -263,7 +263,9 @@ def _mention(doc: Doc, m: Match[ActorRow], code: str | None, kind: str) -> Actor
         end=doc.tokens[m.end - 1].end,
         code=code,
         kind=kind,
-        prep=next((c for c in pre if c in "بلك"), ""),
+        # the article is no preposition: 'الطائرات' matched by the row 'طائرات' has the
+        # prefix 'ال', whose lam is not the preposition ل ('بال' -> ب, 'لل' -> ل)
+        prep=next((c for c in pre.removesuffix("ال") if c in "بلك"), ""),
         conj=pre[:1] in ("و", "ف"),
     )
 
