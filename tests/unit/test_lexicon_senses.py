@@ -41,6 +41,9 @@ def _events(sentence: str) -> list[tuple[str, str]]:
         ("وقال المتحدث باسم الخارجية الإيرانية إن هذه المزاعم الأمريكية لا أساس لها.", "DENY", "لا"),
         # MEET: a conference held by two states (issue 11)
         ("وعقدت روسيا وتركيا مؤتمرا حول سوريا في سوتشي.", "MEET", "مؤتمرا"),
+        # CONDEMN: summoning another state's envoy (issue 11)
+        ("واستدعت وزارة الخارجية الألمانية السفير التركي في برلين.", "CONDEMN", "واستدعت"),
+        ("واستدعت هولندا سفراء روسيا وإيران بعد الحادث.", "CONDEMN", "واستدعت"),
         # PROPOSE: readiness announced or affirmed (issue 11)
         ("وأعلن الرئيس الأمريكي استعداده للقاء الرئيس الإيراني دون شروط.", "PROPOSE", "وأعلن"),
         ("وأكد الرئيس الروسي استعداده للقاء نظيره الفرنسي.", "PROPOSE", "وأكد"),
@@ -146,6 +149,9 @@ def test_invitation_to_visit_is_not_a_demand() -> None:
         # a press conference is not a meeting, whoever speaks at it
         "وقال وزير الخارجية الروسي في مؤتمر صحفي إن بلاده لن تسكت.",
         "وقال وزير الخارجية الفرنسي في مؤتمر صحافي إن الحل سياسي.",
+        # recalling one's own ambassador, and the passive 'was summoned', name no protesting party
+        "واستدعت البرازيل سفيرها لدى فنزويلا للتشاور.",
+        "واستدعي السفير الإيطالي في القاهرة.",
         # أحبط alone is foiling, not blocking a resolution
         "وأحبطت الشرطة الفرنسية محاولة تهريب في الميناء.",
     ],
