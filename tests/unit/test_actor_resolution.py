@@ -637,3 +637,15 @@ def test_a_relational_adjective_gap_needs_gender_agreement() -> None:
     # a feminine nationality after a masculine title describes something else, not the title
     assert ("الناشطة الحقوقية المغربية", "MARCVL") in _actors("وقالت الناشطة الحقوقية المغربية إن")
     assert not any(code == "MARCVL" for _, code in _actors("وقال الناشط الحقوقي المغربية إن"))
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "code"),
+    [
+        ("وقال الموفد الكندي إلى اليمن إن", "الموفد الكندي", "CANGOV"),
+        ("وقال الموفد الخاص للأمم المتحدة إن", "الموفد الخاص للأمم المتحدة", "IGOUNO"),
+        ("ووصل موفد الاتحاد الأوروبي إلى بيروت", "موفد الاتحاد الأوروبي", "IGOEU"),
+    ],
+)
+def test_mawfid_is_an_envoy_like_mabuth(text: str, span: str, code: str) -> None:
+    assert (span, code) in _actors(text)
