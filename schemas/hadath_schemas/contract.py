@@ -107,7 +107,8 @@ TOPICS: tuple[Topic, ...] = (
         record_key="The story_id (UTF-8): stable for the story's life.",
         description="The rollup of each story (one real-world event reported by one or more articles): "
         "counts of articles, outlets and events, first and last seen. Compacted: the latest record of a "
-        "key is the story's current state; every event on the events topic names its `story_id`.",
+        "key is the story's current state; every event on the events topic names its `story_id`. "
+        "Written only by a worker with story grouping on (HADATH_STORIES=true).",
         ordering="Per story_id, in the order its events were grouped.",
         cleanup_policy="compact",
     ),

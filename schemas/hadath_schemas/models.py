@@ -297,7 +297,8 @@ class Event(BaseModel):
     story_id: str | None = Field(
         default=None,
         description="The story (one real-world event reported by one or more articles) this event "
-        "belongs to; its rollup is on the stories topic. Set by the worker; null from `hadath extract`.",
+        "belongs to; its rollup is on the stories topic. Set by a worker with story grouping on "
+        "(HADATH_STORIES=true); null otherwise and from `hadath extract`.",
     )
 
 

@@ -46,14 +46,22 @@ def require_topics(settings: Settings, topics: list[str], timeout_seconds: float
 
 
 def ensure_topics(settings: Settings, timeout_seconds: float = 30.0, topics: list[str] | None = None) -> None:
-    """Create the articles, events and dead-letter topics (or ``topics``) when missing (idempotent).
+    """Create the articles, events and dead-letter topics (with HADATH_STORIES also the stories
+    topic, the story-grouping input and the story tables' changelogs), or ``topics``, when
+    missing (idempotent).
 
     Checks the connection first, so wrong credentials or an untrusted certificate end in
     one clear :class:`hadath.security.ConnectionFailed` within
     ``HADATH_CONNECT_TIMEOUT_SECONDS`` instead of an endless retry loop.
     """
     check_connection(settings, settings.connect_timeout_seconds)
-    wanted = topics or [settings.articles_topic, settings.events_topic, settings.dlt_topic]
+    stories = [settings.stories_topic, settings.story_input_topic, *settings.story_changelog_topics]
+    wanted = topics or [
+        settings.articles_topic,
+        settings.events_topic,
+        settings.dlt_topic,
+        *(stories if settings.stories else []),
+    ]
     admin = _admin(settings, timeout_seconds)
     try:
         existing = set(admin.list_topics())
@@ -64,12 +72,17 @@ def ensure_topics(settings: Settings, timeout_seconds: float = 30.0, topics: lis
             settings.articles_topic: settings.topic_max_message_bytes,
             settings.dlt_topic: settings.topic_max_message_bytes + 1024 * 1024,
         }
+        compacted = {settings.stories_topic, *settings.story_changelog_topics}
         missing = [
             NewTopic(
                 name,
                 settings.partitions,
                 settings.replication_factor,
-                topic_configs={"max.message.bytes": str(limits[name])} if name in limits else {},
+                topic_configs={
+                    **({"max.message.bytes": str(limits[name])} if name in limits else {}),
+                    # the latest rollup of a story is its state (docs/stories.md)
+                    **({"cleanup.policy": "compact"} if name in compacted else {}),
+                },
             )
             for name in wanted
             if name not in existing

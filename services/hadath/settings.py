@@ -74,6 +74,10 @@ def _postgres_dsn(value: str) -> str:
 PostgresDsn = Annotated[str, AfterValidator(_postgres_dsn)]
 
 
+STORY_TABLES = ("stories", "open-stories")
+"""The worker's Faust tables for story grouping (hadath.worker.stories)."""
+
+
 class Settings(BaseSettings):
     """Every setting; field ``name`` is read from ``HADATH_NAME`` (or its ``KAFKA_*`` alias)."""
 
@@ -92,6 +96,9 @@ class Settings(BaseSettings):
     articles_topic: str = "hadath.articles"
     events_topic: str = "hadath.events"
     stories_topic: str = "hadath.stories"  # compacted story rollups (docs/stories.md)
+    # group events into stories (story_id, the stories topic). Off by default: with Faust tables
+    # in the worker a restart can lose a record (docs/stories.md, "Why it is off by default")
+    stories: bool = False
     dead_letter_topic: str = ""  # empty: "<articles_topic>.DLT"
     partitions: AtLeastOne = 4
     replication_factor: AtLeastOne = 1
@@ -166,6 +173,17 @@ class Settings(BaseSettings):
     @property
     def dlt_topic(self) -> str:
         return self.dead_letter_topic or f"{self.articles_topic}.DLT"
+
+    @property
+    def story_input_topic(self) -> str:
+        """Internal: extracted events keyed by type, on their way to story grouping."""
+        return f"{self.app_id}-story-input"
+
+    @property
+    def story_changelog_topics(self) -> list[str]:
+        """Internal: the changelogs of the story tables (Faust's naming), created up front so
+        that the worker's first metadata already has their partitions."""
+        return [f"{self.app_id}-{table}-changelog" for table in STORY_TABLES]
 
     @property
     def bootstrap_list(self) -> list[str]:

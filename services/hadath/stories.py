@@ -148,6 +148,45 @@ def new_story(founder: StoryEvent) -> Story:
     )
 
 
+def founder_record(e: StoryEvent) -> dict[str, object]:
+    """What the worker's open-stories table keeps of a founding event (JSON)."""
+    return {
+        "event_id": e.event_id,
+        "article_id": e.article_id,
+        "type": e.type,
+        "parties": sorted(e.parties),
+        "place": e.place,
+        "place_country": e.place_country,
+        "day": e.day.isoformat() if e.day else None,
+    }
+
+
+def founder_from_record(record: dict) -> StoryEvent:
+    place, country = record["place"], record["place_country"]
+    return StoryEvent(
+        event_id=record["event_id"],
+        article_id=record["article_id"],
+        outlet=None,
+        type=record["type"],
+        parties=frozenset(record["parties"]),
+        place=place,
+        place_country=country,
+        place_is_country=bool(place and country and _is_country(place, country)),
+        day=date.fromisoformat(record["day"]) if record["day"] else None,
+        seen=None,
+    )
+
+
+def choose(founders: Iterable[StoryEvent], e: StoryEvent, window_days: int = WINDOW_DAYS) -> str | None:
+    """The id of the first story (by founding event, oldest first) that ``e`` belongs to."""
+    if e.day is None:
+        return None
+    for founder in founders:
+        if same_story(founder, e, window_days):
+            return story_id(founder)
+    return None
+
+
 def founder_of(story: Story) -> StoryEvent:
     """The founding event as the story keeps it (what later events are compared with)."""
     return StoryEvent(
@@ -196,13 +235,13 @@ def _sort_time(t: datetime) -> datetime:
 
 def assign(open_stories: Iterable[Story], e: StoryEvent, window_days: int = WINDOW_DAYS) -> Decision:
     """The story ``e`` belongs to, given the open stories of its type (oldest first)."""
-    candidates = list(open_stories)
-    for story in candidates:
+    candidates = {story.story_id: story for story in open_stories}
+    for story in candidates.values():
         if e.event_id in story.event_ids:
             return Decision(story, founded=False, changed=False)
-    for story in candidates:
-        if same_story(founder_of(story), e, window_days):
-            return Decision(joined(story, e), founded=False, changed=True)
+    chosen = choose((founder_of(story) for story in candidates.values()), e, window_days)
+    if chosen is not None:
+        return Decision(joined(candidates[chosen], e), founded=False, changed=True)
     return Decision(new_story(e), founded=True, changed=True)
 
 

@@ -43,11 +43,14 @@ class TopicNames:
     articles: str
     events: str
     dlt: str
+    stories: str = "hadath.stories"
 
     @classmethod
     def unique(cls, prefix: str) -> TopicNames:
         tag = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        return cls(f"hadath-{tag}", f"articles-{tag}", f"events-{tag}", f"articles-{tag}.DLT")
+        return cls(
+            f"hadath-{tag}", f"articles-{tag}", f"events-{tag}", f"articles-{tag}.DLT", f"stories-{tag}"
+        )
 
     def env(self) -> dict[str, str]:
         return {
@@ -55,6 +58,7 @@ class TopicNames:
             "HADATH_ARTICLES_TOPIC": self.articles,
             "HADATH_EVENTS_TOPIC": self.events,
             "HADATH_DEAD_LETTER_TOPIC": self.dlt,
+            "HADATH_STORIES_TOPIC": self.stories,
         }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -51,6 +52,8 @@ from hadath.security import faust_credentials
 from hadath.settings import Settings
 from hadath.worker.extraction import DEFAULT_EXTRACTOR, ExtractorPool
 from hadath.worker.pipeline import InOrderPipeline
+from hadath.worker.stories import StoryGrouper
+from hadath.worker.stories import attach as attach_story_agent
 from hadath.worker.undecodable import GuardedTransport, missing_codecs
 from hadath_schemas import Article
 
@@ -94,10 +97,17 @@ class ArticleHandler:
     dead letter could be written): the worker then exits without committing.
     """
 
-    def __init__(self, app: faust.App, settings: Settings, pool: ExtractorPool | None) -> None:
+    def __init__(
+        self,
+        app: faust.App,
+        settings: Settings,
+        pool: ExtractorPool | None,
+        grouper: StoryGrouper | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.pool = pool
+        self.grouper = grouper  # events go to story grouping (worker/stories.py) before the events topic
         self.duplicates = DuplicateIds(settings.duplicate_ids)
         self.source = f"/hadath/{settings.app_id}"
 
@@ -132,10 +142,7 @@ class ArticleHandler:
                 events = await self.pool.extract(article.model_dump_json().encode("utf-8"))
             with at_stage("produce"):  # serialising the output records
                 records = [
-                    serialized_event_record(
-                        event_id, article_id, value, self.settings.events_topic, self.source
-                    )
-                    for event_id, article_id, value in events
+                    self._event_record(event_id, article_id, value) for event_id, article_id, value in events
                 ]
         except RecordRejected as error:
             self.duplicates.forget(article.id)
@@ -194,36 +201,45 @@ class ArticleHandler:
         with contextlib.suppress(Exception):  # on the broker: counting must not undo that
             metrics.dead_lettered(error.reason, consumed.timestamp_ms)
 
-    async def _send_all(self, records: list[OutRecord]) -> None:
-        """Send and wait for every acknowledgement; retry the lot a few times.
+    def _event_record(self, event_id: str, article_id: str, value: bytes) -> OutRecord:
+        if self.grouper is not None:
+            return self.grouper.input_record(value, json.loads(value)["type"])
+        return serialized_event_record(event_id, article_id, value, self.settings.events_topic, self.source)
 
-        The producer itself retries transient errors (a broker outage) for up to
-        ``producer_request_timeout``; what reaches us here is a hard failure. A retry
-        resends records that may already be on the broker: duplicates with the same
-        deterministic key are harmless (docs/reliability.md). An exception that is not a
-        Kafka delivery error is a bug, not a delivery problem: no retry. Either way the
-        records are not on the broker: FatalDeliveryError, its cause the last exception.
-        """
-        producer = self.app.producer
-        last: BaseException | None = None
-        for attempt in range(1, DELIVERY_ATTEMPTS + 1):
-            try:
-                futures = [
-                    await producer.send(
-                        r.topic, r.key, r.value, partition=None, timestamp=None, headers=r.headers
-                    )
-                    for r in records
-                ]
-                for future in futures:
-                    await future
-                return
-            except DELIVERY_ERRORS as exc:
-                last = exc
-                log.warning("delivery attempt %d/%d failed: %r", attempt, DELIVERY_ATTEMPTS, exc)
-                await asyncio.sleep(0.5 * attempt)
-            except Exception as exc:
-                raise FatalDeliveryError(f"unexpected {type(exc).__name__}: {exc}") from exc
-        raise FatalDeliveryError(f"{type(last).__name__}: {last}") from last
+    async def _send_all(self, records: list[OutRecord]) -> None:
+        await send_all(self.app, records)
+
+
+async def send_all(app: faust.App, records: list[OutRecord]) -> None:
+    """Send and wait for every acknowledgement; retry the lot a few times.
+
+    The producer itself retries transient errors (a broker outage) for up to
+    ``producer_request_timeout``; what reaches us here is a hard failure. A retry
+    resends records that may already be on the broker: duplicates with the same
+    deterministic key are harmless (docs/reliability.md). An exception that is not a
+    Kafka delivery error is a bug, not a delivery problem: no retry. Either way the
+    records are not on the broker: FatalDeliveryError, its cause the last exception.
+    """
+    producer = app.producer
+    last: BaseException | None = None
+    for attempt in range(1, DELIVERY_ATTEMPTS + 1):
+        try:
+            futures = [
+                await producer.send(
+                    r.topic, r.key, r.value, partition=None, timestamp=None, headers=r.headers
+                )
+                for r in records
+            ]
+            for future in futures:
+                await future
+            return
+        except DELIVERY_ERRORS as exc:
+            last = exc
+            log.warning("delivery attempt %d/%d failed: %r", attempt, DELIVERY_ATTEMPTS, exc)
+            await asyncio.sleep(0.5 * attempt)
+        except Exception as exc:
+            raise FatalDeliveryError(f"unexpected {type(exc).__name__}: {exc}") from exc
+    raise FatalDeliveryError(f"{type(last).__name__}: {last}") from last
 
 
 class RepeatFilter(logging.Filter):
@@ -345,6 +361,9 @@ def create_app(settings: Settings) -> faust.App:
     )
     spec = settings.extractor or DEFAULT_EXTRACTOR
     passthrough = spec == PASSTHROUGH
+    grouper = StoryGrouper(app, settings) if settings.stories and not passthrough else None
+    if grouper is not None:
+        attach_story_agent(app, grouper, functools.partial(send_all, app), _fatal)
     state = {"pool_ready": passthrough, "assigned": None}
     # /livez and /readyz (hadath.health): the loop stamps a heartbeat, the HTTP thread reads it.
     watched = health.Health(settings.liveness_timeout_seconds)
@@ -381,7 +400,7 @@ def create_app(settings: Settings) -> faust.App:
             watched.extraction_started(pool.alive)
             state["pool_ready"] = True
             maybe_ready()
-        handler = ArticleHandler(app, settings, pool)
+        handler = ArticleHandler(app, settings, pool, grouper)
         manual = stream.noack()  # acks only from the pipeline, in read order
         pipeline = InOrderPipeline(settings.max_in_flight, manual.ack)
         metrics.track_in_flight(lambda: len(pipeline))
