@@ -64,6 +64,8 @@ class _Sentence:
             self.actor_at[s] = a
             self.actor_end[e - 1] = a
         self.trig_heads: set[int] = set()
+        self.verbs: set[int] = set()
+        self.cand_types: dict[int, str] = {}
 
     def trigger(self, i: int, pos: str = "V", aspect: str = "perf") -> TriggerMention:
         tok = self.doc.tokens[i]

@@ -58,12 +58,20 @@ def token_info(doc: Doc) -> list[TokenInfo]:
     return doc.info
 
 
+@lru_cache(maxsize=1)
+def _phrase_first_words() -> frozenset[str]:
+    return frozenset(form.split(" ", 1)[0] for form in kinds_by_form() if " " in form)
+
+
 def phrase_kinds(doc: Doc, i: int) -> frozenset[str]:
     """Cue kinds of the two-word phrase 'previous word + token i' (من المقرر)."""
     toks = doc.tokens
     if i == 0 or toks[i - 1].sent != toks[i].sent:
         return _NONE
-    return kinds_by_form().get(f"{bare_word(toks[i - 1].norm)} {toks[i].norm}", _NONE)
+    first = bare_word(toks[i - 1].norm)
+    if first not in _phrase_first_words():
+        return _NONE  # (most words begin no cue phrase)
+    return kinds_by_form().get(f"{first} {toks[i].norm}", _NONE)
 
 
 @dataclass(slots=True, frozen=True)

@@ -41,6 +41,8 @@ class Context(Protocol):
     actor_at: dict
     actor_end: dict
     trig_heads: frozenset[int] | set[int]
+    verbs: frozenset[int] | set[int]  # verb triggers' heads and speech/opinion verbs
+    cand_types: dict[int, str]  # head token -> type of the sentence's candidates (after attachment)
 
 
 class _Spec:
@@ -50,7 +52,9 @@ class _Spec:
         "actor",
         "actor_prep",
         "any_of",
+        "cand_type",
         "capture",
+        "followed_by",
         "forms",
         "future",
         "hi",
@@ -64,6 +68,7 @@ class _Spec:
         "punct",
         "reading",
         "trigger",
+        "verb",
         "words",
     )
 
@@ -81,6 +86,9 @@ class _Spec:
         self.any_of = tuple(_Spec(x) for x in s.any_of) if s.any_of else None
         self.not_ = _Spec(s.not_) if s.not_ else None
         self.preceded_by = _Spec(s.preceded_by) if s.preceded_by else None
+        self.followed_by = _Spec(s.followed_by) if s.followed_by else None
+        self.cand_type = frozenset(s.cand_type) if s.cand_type else None
+        self.verb = s.verb
         self.lo, self.hi = s.bounds()
 
     def test(self, ctx: Context, info: list[TokenInfo], pos: int, d: int) -> bool:
@@ -111,6 +119,14 @@ class _Spec:
         if self.any_of is not None and not any(a.test(ctx, info, pos, d) for a in self.any_of):
             return False
         if self.not_ is not None and self.not_.test(ctx, info, pos, d):
+            return False
+        if self.cand_type is not None and ctx.cand_types.get(pos) not in self.cand_type:
+            return False
+        if self.verb is not None and (pos in ctx.verbs) != self.verb:
+            return False
+        if self.followed_by is not None and (
+            pos + 1 >= ctx.end or not self.followed_by.test(ctx, info, pos + 1, 1)
+        ):
             return False
         return not (
             self.preceded_by is not None
@@ -224,13 +240,26 @@ def _present(ctx: Context, info: list[TokenInfo]) -> _Present:
 
 
 class _Compiled:
-    __slots__ = ("after", "before", "cand", "captures", "needs", "order", "rule", "trig", "unless", "within")
+    __slots__ = (
+        "after",
+        "before",
+        "cand",
+        "captures",
+        "head",
+        "needs",
+        "order",
+        "rule",
+        "trig",
+        "unless",
+        "within",
+    )
 
     def __init__(self, rule: Rule | Pattern, order: int) -> None:
         self.rule = rule
         self.order = order
         self.trig = rule.trigger
         self.cand = rule.candidate
+        self.head = _Spec(rule.trigger.head) if rule.trigger.head else None
         self.captures = any(sp.capture for sp in (*rule.before, *rule.after))
         self.before = tuple(_Spec(s) for s in reversed(rule.before))  # read leftwards
         self.after = tuple(_Spec(s) for s in rule.after)
@@ -239,8 +268,10 @@ class _Compiled:
         # the obligatory units of the pattern: a sentence without their words cannot match
         self.needs = tuple(sp for sp in (*self.before, *self.after) if sp.lo >= 1 and sp.any_of is None)
 
-    def possible(self, present: _Present) -> bool:
+    def possible(self, ctx: Context, present: _Present) -> bool:
         for sp in self.needs:
+            if sp.cand_type is not None and sp.cand_type.isdisjoint(ctx.cand_types.values()):
+                return False
             if sp.kinds is not None and not (sp.kinds & present.kinds):
                 return False
             if sp.future is not None and not (sp.future & present.future):
@@ -277,9 +308,13 @@ class _Compiled:
         captures: dict[str, Any] | None = None,
     ) -> int | None:
         """The distance of this pattern's match for trigger ``t`` (and its candidate), or None."""
-        if not self.trigger_ok(t, info[t.tok]) or (self.needs and not self.possible(_present(ctx, info))):
+        if not self.trigger_ok(t, info[t.tok]):
+            return None
+        if self.needs and not self.possible(ctx, _present(ctx, info)):
             return None
         if self.cand is not None and not _candidate_ok(self.cand, cand):
+            return None
+        if self.head is not None and not self.head.test(ctx, info, t.tok, 1):
             return None
         dist = 0
         if self.before:

@@ -8,7 +8,6 @@ content of a denial) can still become extra mentions of an event in the merge st
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hadath.extractor.actors import ActorMention
@@ -144,6 +143,8 @@ class SentenceView:
         self.c = cues()
         self.last_rel_object: Group | None = None
         self.trig_heads: frozenset[int] | set[int] = frozenset()  # head tokens of the sentence's triggers
+        self.verbs: frozenset[int] | set[int] = frozenset()  # verb triggers and speech/opinion verbs
+        self.cand_types: dict[int, str] = {}  # the attached candidates' heads (for sentence rules)
         info = token_info(doc)
         self.kinds = [info[i].kinds for i in range(self.start, self.end)]
 
@@ -563,6 +564,7 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         colon_speakers = _colon_speakers(sv)
         trig_toks = {t.tok for t in ts}
         sv.trig_heads = trig_toks
+        sv.verbs = verbs
         for i in sorted(verbs):
             if i in trig_toks:
                 continue
@@ -686,67 +688,13 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
                 if o.target and keys and keys == {a.key for a in o.source if a.key} and not o.symmetric:
                     c.target = [a for a in o.target if a.code]
                     break
-        # the weapon of a threat is its content: 'هدد X بضربة قوية'، 'يهدد بتوجيه ضربة'
-        for c in sent_cands:
-            if c.type != "THREATEN":
-                continue
-            for o in sent_cands:
-                if (
-                    o.type == "ATTACK"
-                    and not o.trig.is_verb
-                    and 0 <= o.trig.tok - c.trig.tok_end <= 8
-                    and (
-                        o.trig.split.prep == "ب"
-                        or _has_prep(sv.norm(o.trig.tok))
-                        or (o.trig.tok - 1 > c.trig.tok and sv.norm(o.trig.tok - 1)[:1] == "ب")
-                    )
-                ):
-                    o.standalone = False
-        # purpose, predicate, claim and opinion content, earlier events: data/rules/scope.yaml
+        # purpose, predicate, the content of a claim, opinion, denial or threat, earlier
+        # events: data/rules/scope.yaml
+        sv.cand_types = {c.trig.tok: c.type for c in sent_cands}
         for cand in sent_cands:
             _apply_scope(sv, cand)
-        # content of a denial: not standalone. Each scope runs from the denial to the next
-        # clause boundary; one boundary pass and one sweep, linear in the sentence.
-        denials = sorted((o.trig.tok, o.trig.tok_end) for o in sent_cands if o.type == "DENY")
-        if denials:
-            boundary = _next_positions(sv, verbs, _ends_denial)
-            scopes = [(tok, boundary[tok_end - sv.start]) for tok, tok_end in denials]
-            _unstand_in_scopes(sent_cands, scopes, nouns_only=False)
     del c
     return out
-
-
-def _ends_denial(sv: SentenceView, verbs: set[int], k: int) -> bool:
-    """The denied content ends at a clause boundary, a comma before a verb or a و/ف-verb."""
-    return (
-        sv.is_kind(k, "CLAUSE")
-        or (sv.norm(k) in _COMMA and k + 1 in verbs)
-        or (k in verbs and sv.norm(k)[:1] in "وف")
-    )
-
-
-def _next_positions(
-    sv: SentenceView, verbs: set[int], is_boundary: Callable[[SentenceView, set[int], int], bool]
-) -> list[int]:
-    """For each token offset k of the sentence (and one past its end), the first token
-    position >= k where ``is_boundary`` holds, else the sentence end: one right-to-left pass."""
-    out = [sv.end] * (sv.end - sv.start + 2)
-    for k in range(sv.end - 1, sv.start - 1, -1):
-        out[k - sv.start] = k if is_boundary(sv, verbs, k) else out[k - sv.start + 1]
-    return out
-
-
-def _unstand_in_scopes(cands: list[Candidate], scopes: list[tuple[int, int]], nouns_only: bool) -> None:
-    """Mark as not standalone every candidate strictly inside a scope (opener, end): one
-    sweep over both lists in token order, keeping the furthest end of the scopes opened so far."""
-    scopes = sorted(scopes)
-    reach, j = -1, 0
-    for cand in sorted(cands, key=lambda c: c.trig.tok):
-        while j < len(scopes) and scopes[j][0] < cand.trig.tok:
-            reach = max(reach, scopes[j][1])
-            j += 1
-        if cand.trig.tok < reach and not (nouns_only and cand.trig.is_verb):
-            cand.standalone = False
 
 
 # 'وهو ما نفته', 'هذا ما أكده', 'على ما …': ما is a relative pronoun there, not a negator

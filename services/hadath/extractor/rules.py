@@ -57,10 +57,13 @@ class TokenSpec(_Strict):
     capture: Literal["subject", "object"] | None = None  # name the actor unit for the action
     punct: bool | None = None
     trigger: bool | None = None  # the head token of a trigger mention
+    cand_type: tuple[str, ...] | None = None  # the head of a candidate of these types (sentence rules)
+    verb: bool | None = None  # a verb: a verb trigger's head or a speech/opinion verb
     reading: bool | None = None  # the word has a trigger reading
     any_of: tuple[TokenSpec, ...] | None = None
     not_: TokenSpec | None = Field(default=None, alias="not")
     preceded_by: TokenSpec | None = None  # a condition on the token before (not consumed)
+    followed_by: TokenSpec | None = None  # ... on the token after
     op: str = "1"  # how many units: 1, ?, *, +, {m,n}
 
     @field_validator("op")
@@ -102,6 +105,7 @@ class TriggerSpec(_Strict):
     lemma: tuple[str, ...] | None = None  # lexicon lemmas (the engine's index)
     multiword: bool | None = None
     not_kind: tuple[str, ...] | None = None  # cue kinds the head token must not have
+    head: TokenSpec | None = None  # conditions on the head token itself
 
 
 class RoleSpec(_Strict):
@@ -221,7 +225,7 @@ def _specs(p: Pattern) -> list[TokenSpec]:
     while todo:
         s = todo.pop()
         out.append(s)
-        todo.extend(x for x in (s.not_, s.preceded_by, *(s.any_of or ())) if x is not None)
+        todo.extend(x for x in (s.not_, s.preceded_by, s.followed_by, *(s.any_of or ())) if x is not None)
     return out
 
 
