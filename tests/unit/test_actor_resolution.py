@@ -649,3 +649,13 @@ def test_a_relational_adjective_gap_needs_gender_agreement() -> None:
 )
 def test_mawfid_is_an_envoy_like_mabuth(text: str, span: str, code: str) -> None:
     assert (span, code) in _actors(text)
+
+
+def test_a_counterparts_name_is_learned_for_the_article() -> None:
+    text = "والتقى وزير الخارجية الروسي بنظيره الأذربيجاني جيهون بيراموف في موسكو. وقال بيراموف إن"
+    got = _actors(text)
+    assert ("الأذربيجاني جيهون بيراموف", "AZEGOV") in got
+    assert got[-1] == ("بيراموف", "AZEGOV")
+    # one word after the counterpart is no name ('لدعمه' is 'for his support')
+    got = _actors('وانتقد الرئيس الأمريكي نظيره الكندي لدعمه "الاتفاق"')
+    assert ("الكندي", "CAN") in got and not any("لدعمه" in span for span, _ in got)

@@ -1124,6 +1124,14 @@ def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
     return run
 
 
+def _after_counterpart(toks: list, i: int) -> bool:
+    """Token i follows 'نظيره', 'ونظيرها', 'بنظيره' (his/her counterpart)."""
+    if i == 0 or toks[i - 1].sent != toks[i].sent:
+        return False
+    word = _word_after_conj(toks[i - 1].norm)
+    return word in _COUNTERPART or (word[:1] in "بل" and word[1:] in _COUNTERPART)
+
+
 def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     """Names introduced by a coded title ('وزير الخارجية الروسي، سيرغي لافروف،' ->
     'سيرغي لافروف' and 'لافروف' = RUSGOV for the rest of THIS document)."""
@@ -1134,8 +1142,11 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     extended: list[ActorMention] = []
     taken = _covered(ms)
     for m in ms:
-        if not m.code or m.kind not in ("title",) or m.named:
+        if not m.code or m.named:
             continue  # 'المتحدث باسم الخارجية مارك فلان، الرسالة …': the name is there already
+        counterpart = m.kind == "demonym" and _after_counterpart(toks, m.tok_start)
+        if m.kind != "title" and not counterpart:
+            continue
         if fold(doc.text[m.start : toks[m.tok_start].end]) in _PLURAL_TITLES:
             continue  # 'مسؤولين سعوديين تقارير …': a plural has no personal name
         sent_end = doc.sentences[toks[m.tok_start].sent].tok_end
@@ -1163,6 +1174,7 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             or toks[run[0]].norm.startswith("ال")  # 'رئيس روسيا القرار': an object, not a name
             or any(toks[k].norm in _NOT_NAMES for k in run)  # 'أحمد فلان خلال': ran into the clause
             or (len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct))
+            or (counterpart and len(run) < 2)  # 'نظيره الروسي لدعمه': a full name or none
         ):
             # (one bare word glued to the title, 'وزير خارجية فرنسا بأن', is no name either)
             run = _name_before(doc, m, taken)
@@ -1170,6 +1182,9 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
                 continue
             m.tok_start, m.start, m.prep, m.conj = run[0], toks[run[0]].start, "", False
             m.named = True
+        if counterpart:
+            # 'نظيره الأذربيجاني فلان فلان': a counterpart is an office holder of that state
+            m.code, m.kind = _with_role(m.code, "GOV"), "title"
         words = tuple(toks[k].norm for k in run)
         aliases.setdefault(words, (m.code, "person"))
         if len(words) == 2:
