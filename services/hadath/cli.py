@@ -102,11 +102,13 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 
 
 def _cmd_sink(args: argparse.Namespace) -> int:
+    from hadath.security import check_connection
     from hadath.store import sink
 
     settings = _settings(args)
     if args.migrate_only:
         return sink.migrate_only(settings)
+    check_connection(settings, settings.connect_timeout_seconds)  # one clear line, not a traceback
     return sink.main(settings)
 
 

@@ -8,13 +8,17 @@ numbered migrations, applied once.
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
 from conftest import PostgresDatabase
+from kafka_broker import free_port
 from postgres_server import LocalPostgres
 from sink_process import (
     SinkProcess,
@@ -203,3 +207,17 @@ def test_a_stories_topic_created_after_the_sink_started_is_read(
             assert time.monotonic() < deadline, sink.log_tail()
             time.sleep(0.5)
         assert sink.terminate() == 0, sink.log_tail()
+
+
+def test_an_unreachable_cluster_is_one_clear_line(postgres_db: PostgresDatabase) -> None:
+    env = {**os.environ, **postgres_db.env(), "HADATH_CONNECT_TIMEOUT_SECONDS": "3"}
+    port = free_port()  # nothing listens there
+    result = subprocess.run(
+        [sys.executable, "-m", "hadath.cli", "sink", "--bootstrap-server", f"127.0.0.1:{port}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 3, result.stderr
+    assert "hadath sink: cannot use the Kafka cluster: nothing listens at" in result.stderr
