@@ -258,3 +258,17 @@ def test_a_capture_must_be_one_actor_unit(tmp_path):
     )
     with pytest.raises(RuleError, match="capturing unit"):
         load_file(bad)
+
+
+def test_every_word_class_is_documented_and_used():
+    """words.yaml holds only classes a rule (@name) or the extractor's code reads."""
+    import yaml
+
+    from hadath.extractor.rules import RULES_DIR, WORDS_YAML
+
+    classes = yaml.safe_load(WORDS_YAML.read_text(encoding="utf-8"))["classes"]
+    code = "".join(p.read_text(encoding="utf-8") for p in (RULES_DIR.parent.parent).glob("*.py"))
+    rule_text = "".join(p.read_text(encoding="utf-8") for p in RULES_DIR.glob("*.yaml") if p != WORDS_YAML)
+    for name, cls in classes.items():
+        assert len(cls["doc"]) >= 10, name
+        assert f'words("{name}")' in code or f"@{name}" in rule_text, f"word class {name} is never read"

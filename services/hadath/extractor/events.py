@@ -22,41 +22,23 @@ from hadath.extractor.triggers import TriggerMention, head_readings
 
 _COMMA = frozenset({",", "،"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
-_SPOKESMEN = frozenset({"المتحدث", "المتحدثه", "الناطق", "الناطقه", "متحدث", "متحدثه", "ناطق", "ناطقه"})
-_AFFILIATION = frozenset({"التابع", "التابعه", "التابعين", "التابعون"})
+_SPOKESMEN = words("spokesman_nouns")
+_AFFILIATION = words("affiliation_words")
 _EVALUATIVE = frozenset({"CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"})
-_PREP_STEMS = frozenset({"ضد", "علي", "الي", "من", "عن", "مع", "في", "ل", "ب", "بين", "تجاه", "لدي", "حول"})
+_PREP_STEMS = words("preposition_stems")
 # 'هددت فرنسا في الأيام الأخيرة دمشق': the end of a time adverbial, not a construct head
-_TEMPORAL_ADJ = frozenset(
-    {"الاخيره", "الاخير", "الاخيرين", "الماضيين", "الجاري", "الحالي", "الفائت", "الفائته"}
-)
-_PASSIVE_AUX = frozenset({"تم", "تمت", "يتم", "سيتم", "جري", "جرت", "يجري", "سيجري"})
-_COMPANIONS = frozenset({"برئاسه", "بحضور", "بمشاركه", "وبحضور", "وبمشاركه", "وبرئاسه"})
+_TEMPORAL_ADJ = words("temporal_adjectives")
+_PASSIVE_AUX = words("passive_auxiliaries")
+_COMPANIONS = words("companion_phrases")
 # verbs/participles that conclude an agreement: 'الاتفاق الذي وقعته طهران مع …'
-_CONCLUDE_STEMS = (
-    "وقع",
-    "توصل",
-    "ابرم",
-    "اقر",
-    "وقعت",
-    "توصلت",
-    "ابرمت",
-    "اقرت",
-    "وقعه",
-    "وقعا",
-    "وقعوا",
-    "توصلا",
-    "توصلوا",
-    "ابرمه",
-    "اقره",
-)
-_CONCLUDE_PTCP = frozenset({"الموقع", "الموقعه", "المبرم", "المبرمه", "الموقعين"})
+_CONCLUDE_STEMS = tuple(words("conclude_verb_stems"))
+_CONCLUDE_PTCP = words("conclude_participles")
 _ADDRESSED = frozenset({"PROPOSE", "DEMAND", "ACCUSE", "THREATEN", "CONDEMN"})
-_STEP_NOUNS = frozenset({"خطوه", "اجراء", "قرار", "تحرك", "خطوات", "اجراءات"})
-_CLAUSE_PRONOUN_PPS = frozenset({"له", "لها", "لهم", "عليه", "عليها", "به", "بها", "بهم", "بهما"})
-_QUANTIFIERS = frozenset({"سلسله", "موجه", "جوله", "مزيدا", "عشرات", "سلسلتين", "عده"})
-_ASIDES = frozenset({"جانبه", "جانبها", "جانبهم", "جهته", "جهتها", "ناحيته", "ناحيتها", "طرفه", "طرفها"})
-_RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان"})
+_STEP_NOUNS = words("step_nouns")
+_CLAUSE_PRONOUN_PPS = words("clause_pronoun_pps")
+_QUANTIFIERS = words("quantifier_nouns")
+_ASIDES = words("aside_nouns")
+_RELATIVES = words("relative_pronouns")
 
 
 @dataclass(slots=True)
@@ -702,7 +684,7 @@ _MA_HEADS = words("relative_ma_heads")
 _MA_FUSED = words("fused_ma")
 
 
-_KANA = frozenset(("كان", "وكان", "كانت", "وكانت", "فكان", "فكانت"))
+_KANA = words("kana_forms")
 
 
 def _kana_qad_subject(sv: SentenceView, tok: int) -> list[ActorMention]:
@@ -728,9 +710,14 @@ def _relative_ma(sv: SentenceView, j: int) -> bool:
     )
 
 
-_IYYA = {"اياه": "ه", "اياها": "ها", "اياهم": "هم", "اياهما": "هما"}
+_IYYA = words("iyya_pronouns")
 _OBJ_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
-_PRONOUN_PPS = {"له": "ه", "لها": "ها", "لهم": "هم", "لهما": "هما", "اليه": "ه", "اليها": "ها", "اليهم": "هم"}
+_PRONOUN_PPS = words("pronoun_pps")
+
+
+def _pronoun_of(word: str) -> str:
+    """The pronoun suffix of إياه/له/إليهم … (the longest of هما، هم، ها، ه)."""
+    return next(p for p in ("هما", "هم", "ها", "ه") if word.endswith(p))
 
 
 def _object_pronoun(sv: SentenceView, t: TriggerMention) -> str | None:
@@ -741,14 +728,14 @@ def _object_pronoun(sv: SentenceView, t: TriggerMention) -> str | None:
     except for a denial, whose pronoun is the claim denied ('وهو ما نفته X')."""
     k = t.tok_end
     if k < sv.end and _word(sv.norm(k)) in _IYYA:
-        return _IYYA[_word(sv.norm(k))]
+        return _pronoun_of(_word(sv.norm(k)))
     if (
         not t.is_verb
         and t.tok - 2 >= sv.start
         and sv.is_kind(t.tok - 2, "LIGHT")
         and _word(sv.norm(t.tok - 1)) in _PRONOUN_PPS
     ):
-        return _PRONOUN_PPS[_word(sv.norm(t.tok - 1))]  # 'ووجه له الدعوة'
+        return _pronoun_of(_word(sv.norm(t.tok - 1)))  # 'ووجه له الدعوة'
     if not t.is_verb or t.split.enclitic not in _OBJ_PRONOUNS or t.entry.type == "REJECT":
         return None  # (what is rejected is a plan or a proposal; 'ورفضه' is mostly the masdar)
     j = t.tok - 1
@@ -855,7 +842,7 @@ def _claim_author(sv: SentenceView, c: Candidate, all_cands: list[Candidate]) ->
     return []
 
 
-_DEONTIC_OPENERS = frozenset({"ان", "إن", "يجب", "ينبغي", "لابد", '"', "«", ":", "،", ","})
+_DEONTIC_OPENERS = words("deontic_openers")
 
 
 def _deontic(
