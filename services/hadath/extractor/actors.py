@@ -312,12 +312,21 @@ def find_actors(doc: Doc) -> list[ActorMention]:
                     continue
                 am = _mention(doc, m, None, row.kind)
                 am.role = row.role
-                if m.end < sent.tok_end and (nxt is None or nxt.start > m.end):
-                    # the next word is no gazetteer row: 'دبلوماسيون روس' (short plural
-                    # demonym), 'المبعوث الأوروبي' (an organisation's adjective)
+                # the next word is no gazetteer row, or a blocked collective that an
+                # organisation's adjective also is: 'دبلوماسيون روس' (short plural demonym),
+                # 'المبعوث الأوروبي', 'وزراء الخارجية الأوروبيون' (alone: the Europeans)
+                blocked_next = (
+                    nxt is not None
+                    and nxt.start == m.end
+                    and nxt.end == m.end + 1
+                    and nxt.payload.kind == "none"
+                )
+                if m.end < sent.tok_end and (nxt is None or nxt.start > m.end or blocked_next):
                     code = _adjective_code(toks[m.end].norm, row.role)
                     if code is not None:
                         am.code, am.tok_end, am.end = code, m.end + 1, toks[m.end].end
+                        if blocked_next:
+                            k += 1  # the collective row is this adjective
                 out.append(am)
                 k += 1
                 continue
