@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -96,7 +95,8 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     ensure_topics(settings)
     app = create_app(settings)
     start_worker_metrics(settings)  # /metrics, build info, consumer-lag polling thread
-    sys.argv = ["hadath-worker", "worker", "--loglevel", settings.log_level, "--without-web"]
+    # --quiet: Faust prints no banner table; HadathWorker logs its facts in hadath's format.
+    sys.argv = ["hadath-worker", "--quiet", "worker", "--loglevel", settings.log_level, "--without-web"]
     app.main()
     return 0
 
@@ -537,8 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("kafka").setLevel(logging.WARNING)  # kafka-python narrates every connection at INFO
+    from hadath import logs
+
+    logs.configure_from_env()  # HADATH_LOG_LEVEL, HADATH_LOG_FORMAT (text or json)
     if argv[:1] == ["eval"]:
         return _cmd_eval(argv[1:])
     args = build_parser().parse_args(argv)

@@ -54,6 +54,7 @@ SecurityProtocol = Annotated[
 ]
 SaslMechanism = Annotated[Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], BeforeValidator(_upper)]
 LogLevel = Annotated[Literal["debug", "info", "warning", "error", "critical"], BeforeValidator(_lower)]
+LogFormat = Annotated[Literal["text", "json"], BeforeValidator(_lower)]
 Compression = Literal["", "gzip", "lz4", "zstd", "snappy"]  # lz4/zstd/snappy need their Python package
 
 
@@ -111,6 +112,7 @@ class Settings(BaseSettings):
     liveness_timeout_seconds: Seconds = 30.0  # /livez fails when the event loop is silent this long
     session_timeout_seconds: Seconds = 10.0
     log_level: LogLevel = "info"
+    log_format: LogFormat = "text"  # "json": one object per line, record coordinates as fields (hadath.logs)
     # Worker processing (docs/reliability.md, docs/scaling.md).
     extractor: str = ""  # "module:function"; empty: hadath.extractor:extract; "passthrough": bench ceiling
     extract_processes: AtLeastOne = 1  # extraction child processes (each killed and replaced on timeout)

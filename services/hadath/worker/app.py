@@ -36,7 +36,7 @@ import faust
 from aiokafka.errors import KafkaError
 from faust.exceptions import ProducerSendError
 
-from hadath import __version__, health, metrics
+from hadath import __version__, health, logs, metrics
 from hadath.records import (
     INTERNAL_ERROR,
     Consumed,
@@ -85,6 +85,11 @@ def _consumed(message: Any) -> Consumed:
         value=message.value,
         headers=list(headers.items()) if isinstance(headers, dict) else list(headers),
     )
+
+
+def _coordinates(consumed: Consumed, **more: Any) -> dict[str, Any]:
+    """The record's coordinates (and reasons) as log fields (HADATH_LOG_FORMAT=json)."""
+    return logs.fields(topic=consumed.topic, partition=consumed.partition, offset=consumed.offset, **more)
 
 
 class ArticleHandler:
@@ -166,8 +171,21 @@ class ArticleHandler:
             metrics.events_produced(r.value for r in records)
             metrics.processed(consumed.timestamp_ms)  # at ack time: end-to-end latency
         except Exception:  # the output is on the broker: a bookkeeping bug must not redo it
-            log.exception("counting %s[%d]@%d failed", consumed.topic, consumed.partition, consumed.offset)
-        log.debug("%s[%d]@%d: %d events", consumed.topic, consumed.partition, consumed.offset, len(records))
+            log.exception(
+                "counting %s[%d]@%d failed",
+                consumed.topic,
+                consumed.partition,
+                consumed.offset,
+                extra=_coordinates(consumed),
+            )
+        log.debug(
+            "%s[%d]@%d: %d events",
+            consumed.topic,
+            consumed.partition,
+            consumed.offset,
+            len(records),
+            extra=_coordinates(consumed, events=len(records)),
+        )
 
     async def _dead_letter(self, consumed: Consumed, error: RecordRejected) -> None:
         log.warning(
@@ -179,6 +197,9 @@ class ArticleHandler:
             error.reason,
             error.stage,
             error.message[:300],
+            extra=_coordinates(
+                consumed, key=(consumed.key or b"")[:80], reason=error.reason, stage=error.stage
+            ),
         )
         try:
             record = dead_letter_record(consumed, error, self.settings.dlt_topic)
@@ -196,6 +217,7 @@ class ArticleHandler:
                 consumed.topic,
                 consumed.partition,
                 consumed.offset,
+                extra=_coordinates(consumed, reason=error.reason),
             )
             raise
         with contextlib.suppress(Exception):  # on the broker: counting must not undo that
@@ -288,6 +310,23 @@ def quiet_client_logs(interval: float = 5.0) -> None:
         logging.getLogger(name).addFilter(repeat)
 
 
+class HadathWorker(faust.Worker):
+    """faust.Worker that logs in hadath's format (hadath.logs, HADATH_LOG_FORMAT) instead of
+    installing mode's own handler, and logs its start-up facts instead of a banner table."""
+
+    log_format = "text"
+
+    def _setup_logging(self) -> None:
+        self.spinner = None  # a terminal progress spinner writes escape codes into the log
+        logs.configure(self.loglevel or "info", self.log_format)
+        if self.redirect_stdouts:  # stray prints become log records too
+            self._redirect_stdouts()
+
+    async def on_first_start(self) -> None:
+        logs.worker_started(self)
+        await super().on_first_start()
+
+
 class HadathApp(faust.App):
     """faust.App with a bounded shutdown: SIGTERM drains and commits (Faust's own stop
     sequence, see docs/reliability.md); if that takes longer than the deadline (e.g. the
@@ -330,8 +369,10 @@ def _fatal(exc: BaseException, what: str = "fatal delivery failure") -> NoReturn
 
 def create_app(settings: Settings) -> faust.App:
     quiet_client_logs()
+    HadathWorker.log_format = settings.log_format
     app = HadathApp(
         settings.app_id,
+        Worker=HadathWorker,
         broker=[f"kafka://{server}" for server in settings.bootstrap_list],
         broker_credentials=faust_credentials(settings),  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*
         autodiscover=False,

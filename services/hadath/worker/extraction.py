@@ -32,6 +32,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from hadath import logs
 from hadath.records import RecordRejected, serialize_events
 from hadath_schemas import Article
 
@@ -91,6 +92,7 @@ def child_main(spec: str) -> int:
     frames_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    logs.configure_from_env()  # the worker's log format, on the shared stderr
     frames_in = sys.stdin.buffer
     extractor = load_extractor(spec)
     t0 = time.perf_counter()
