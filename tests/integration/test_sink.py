@@ -221,3 +221,26 @@ def test_an_unreachable_cluster_is_one_clear_line(postgres_db: PostgresDatabase)
     )
     assert result.returncode == 3, result.stderr
     assert "hadath sink: cannot use the Kafka cluster: nothing listens at" in result.stderr
+
+
+def test_two_sinks_in_one_group_share_the_partitions_and_store_each_event_once(
+    kafka_bootstrap: str, postgres_db: PostgresDatabase, tmp_path: Path
+) -> None:
+    names = TopicNames.unique("sinkpair")
+    records = event_records(300, "sinkpair")
+    first = SinkProcess(kafka_bootstrap, names, tmp_path / "sink-1.log", postgres_db.env()).start()
+    second = SinkProcess(kafka_bootstrap, names, tmp_path / "sink-2.log", postgres_db.env())
+    try:
+        first.wait_ready()
+        produce_raw(kafka_bootstrap, names.events, records[: len(records) // 2])
+        second.start()
+        first.wait_ready(count=2)  # the group rebalanced: each sink holds some partitions
+        second.wait_ready()
+        produce_raw(kafka_bootstrap, names.events, records + records[::4])  # with redeliveries
+        wait_caught_up(kafka_bootstrap, names, first)
+        assert first.terminate() == 0 and second.terminate() == 0
+    finally:
+        first.kill()
+        second.kill()
+    assert f"('{names.events}', " in second.log_text()  # the second sink was given events partitions
+    assert sorted(stored_ids(postgres_db.conninfo)) == sorted(decoded(records))
