@@ -1069,6 +1069,13 @@ _HONORIFICS = _words("HONORIFIC")
 _CUE_STOP = frozenset({"SKIP", "STOP", "SAY", "PREP", "LOC", "NEG", "FUT", "OPINION", "LIGHT", "NEGPASS"})
 
 
+def _with_article(doc: Doc, j: int) -> bool:
+    """Token j starts with the article: folded 'ال' that was no hamza alef in the text
+    ('ألكسندر', 'إلمار' fold to 'ال…' too but are names)."""
+    tok = doc.tokens[j]
+    return tok.norm.startswith("ال") and doc.text[tok.start : tok.start + 1] not in ("أ", "إ", "آ")
+
+
 def _name_like(word: str) -> bool:
     from hadath.extractor.cues import kinds_of  # local: cues imports this module's siblings
     from hadath.extractor.triggers import head_readings
@@ -1123,7 +1130,7 @@ def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
         if len(run) > _NAME_MAX:
             return []  # a long run of plain words is a clause, not a name
         j -= 1
-    if len(run) < 2 or toks[run[0]].norm.startswith("ال"):
+    if len(run) < 2 or _with_article(doc, run[0]):
         return []
     before = toks[j].norm if j >= lo else ""
     if j >= lo and (j in taken or before in _LOC_PREPS or (before[:1] in "وف" and before[1:] in _LOC_PREPS)):
@@ -1180,7 +1187,7 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             not run
             or len(run) > _NAME_MAX_COMMA
             or not ends_ok
-            or toks[run[0]].norm.startswith("ال")  # 'رئيس روسيا القرار': an object, not a name
+            or _with_article(doc, run[0])  # 'رئيس روسيا القرار': an object, not a name
             or any(toks[k].norm in _NOT_NAMES for k in run)  # 'أحمد فلان خلال': ran into the clause
             or (len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct))
             or (counterpart and len(run) < 2)  # 'نظيره الروسي لدعمه': a full name or none
