@@ -492,3 +492,78 @@ def test_a_word_added_to_the_data_is_read(tmp_path) -> None:
     path.write_text("# comment\nMONTH\tأغشت\t8\tMaghrebi August\nRELATION\tالآتي\tfuture\n", encoding="utf-8")
     words = _load_words(path)
     assert words["MONTH"] == {"اغشت": "8"} and words["RELATION"] == {"الاتي": "future"}
+
+
+def test_a_preposition_typed_without_its_space_before_a_day_number() -> None:
+    assert val("ستعقد القمة في20 آذار المقبل", MON_APR) == "2019-03-20"
+    assert one("ستعقد القمة في20 آذار المقبل").text == "20 آذار المقبل"
+    assert val("منذ3 شباط", MON_APR) == "2018-02-03"
+    assert find_dates("في2018") == []  # a year alone is no date of an event
+
+
+# --- which event a date expression dates (pipeline._attach_dates) ---------------------------
+
+
+def _owned(text: str) -> dict[str, list[str]]:
+    """Trigger word -> the date expressions that date it."""
+    from hadath.extractor.pipeline import _attach_dates, analyse
+
+    doc, cands, _ = analyse(text, 0)
+    _attach_dates(doc, cands, find_dates(text), MON_APR)
+    return {text[c.trig.start : c.trig.head_end]: [m.text for m in c.date_mentions] for c in cands}
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        # the verb before the date, across its subject; not the object noun after it
+        ("انتقد وزير الخارجية الأردني، الأحد، القصف الإسرائيلي على غزة.", {"انتقد": ["الأحد"], "القصف": []}),
+        # a date in the relative clause of a later event dates that event, not the meeting
+        (
+            "التقى الرئيس المصري نظيره الفرنسي في باريس بعد القصف الإسرائيلي الذي استهدف غزة يوم 2 آذار.",
+            {"التقى": [], "القصف": [], "استهدف": ["2 آذار"]},
+        ),
+        # a fronted date dates every event of its sentence
+        (
+            "وفي 3 آذار، اجتمع وزراء الخارجية العرب في القاهرة وأدانوا الهجوم الإسرائيلي على غزة.",
+            {"اجتمع": ["3 آذار"], "وأدانوا": ["3 آذار"], "الهجوم": ["3 آذار"]},
+        ),
+        # a date before a subordinator stays in its clause
+        (
+            "قصفت المدفعية الإسرائيلية غزة لساعات طويلة منذ الجمعة فيما أعلنت مصر أنها تدين التصعيد.",
+            {"قصفت": ["الجمعة"], "تدين": []},
+        ),
+        # far from the trigger before it, right before the next one in its clause
+        (
+            "واستقبل العاهل الأردني في عمان وزير الخارجية المصري الذي أشاد بمشاركة الأردن، "
+            "مطلع هذا الشهر، في قصف مواقع التنظيم.",
+            {"واستقبل": [], "قصف": ["مطلع هذا الشهر"]},
+        ),
+        ("التقى العاهل الأردني في عمان الثلاثاء وزير الخارجية المصري.", {"التقى": ["الثلاثاء"]}),
+    ],
+)
+def test_a_date_dates_the_event_it_belongs_to(text: str, owned: dict[str, list[str]]) -> None:
+    assert _owned(text) == owned
+
+
+def _event_dates(title: str, body: str) -> list[tuple[str, str | None]]:
+    from hadath.extractor import extract
+    from hadath_schemas import Article
+
+    art = Article(id="t", title=title, body=body, source="test", published_at=MON_APR)
+    return [(e.trigger.text, e.date.value if e.date else None) for e in extract(art)]
+
+
+def test_an_event_without_its_own_date_takes_the_leads_date() -> None:
+    body = (
+        "التقى العاهل الأردني في عمان الأحد وزير الخارجية المصري. وقال الوزير إن مصر تدين الهجوم على المسجد."
+    )
+    assert ("تدين", "2018-04-08") in _event_dates("", body)
+
+
+def test_the_leads_date_of_a_planned_summit_does_not_date_what_happened() -> None:
+    body = (
+        "يعقد القادة العرب قمة في عمان في 20 أيار المقبل. "
+        "وقال وزير الخارجية المصري إن مصر تدين الهجوم على المسجد."
+    )
+    assert ("تدين", None) in _event_dates("", body)

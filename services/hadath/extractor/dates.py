@@ -350,8 +350,10 @@ def _compile() -> re.Pattern[str]:
         body = re.sub(r"\(\?\((\w+)\)", rf"(?(b{k}_\1)", body)
         alts.append(f"(?P<b{k}>{body}){tail}")
     # conjunction + preposition clitics stay outside the reported span; "ل" not before
-    # "ل" so that "للشهر" stays whole.
-    return re.compile(r"(?<!\w)(?P<cl>[وف]?(?:[بك]|ل(?!ل))?)(?:" + "|".join(alts) + ")")
+    # "ل" so that "للشهر" stays whole; a preposition typed without its space before a
+    # day number ("في20 أيار") is read as the preposition.
+    glued = _alt(_PREPOSITIONS) + r"(?=\d)"
+    return re.compile(r"(?<!\w)(?P<cl>[وف]?(?:[بك]|ل(?!ل)|" + glued + r")?)(?:" + "|".join(alts) + ")")
 
 
 _PATTERN = _compile()

@@ -95,6 +95,7 @@ class Candidate:
     sent: int = 0
     explicit_source: bool = False
     date_value: str | None = None  # resolved date written right next to this mention
+    date_mentions: list = field(default_factory=list)  # date expressions that date this mention (pipeline)
     distinct: bool = False  # introduced by بعد/قبل/إثر: never a restatement of an event in its sentence
     subject: list[ActorMention] = field(default_factory=list)  # the grammatical subject (symmetric events)
     other_year: str | None = None  # an explicit year other than the publication year next to it

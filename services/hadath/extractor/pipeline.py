@@ -22,6 +22,7 @@ from hadath import EXTRACTOR_VERSION
 from hadath.extractor import dates as dates_mod
 from hadath.extractor.actors import ActorMention, PlaceMention, find_actors, find_places
 from hadath.extractor.confidence import confidence, features
+from hadath.extractor.cues import kinds_of
 from hadath.extractor.events import Candidate, candidates
 from hadath.extractor.gazetteer import place_coordinates
 from hadath.extractor.limits import LIMITS
@@ -292,16 +293,25 @@ def _by_char(found: Iterable[dates_mod.DateMention]) -> _ByStart[dates_mod.DateM
     return _ByStart(found, lambda m: m.start)
 
 
+def _possible(date: EventDate, published_at: datetime | None, mode: str) -> bool:
+    """An event that happened (not planned) cannot be dated after its publication: a
+    lead about a summit on 12 أيار المقبل does not date an attack the story mentions."""
+    if mode == "planned" or published_at is None or not date.value:
+        return True
+    return date.value <= published_at.date().isoformat()[: len(date.value)]
+
+
 def _cluster_date(
     doc: Doc, cl: Cluster, usable: _ByStart[dates_mod.DateMention], published_at: datetime | None, mode: str
 ) -> EventDate | None:
-    """The date expression nearest to any mention of the event, in that mention's
-    sentence (``usable``: day/month precision only, 'عام 2016' dates a context, not an
-    event). An event of the article's lead without its own date takes the lead's date."""
-    best: tuple[int, int, int, dates_mod.DateMention] | None = None
+    """The date of the event: of its mentions' own date expressions (:func:`_attach_dates`;
+    day/month precision only: 'عام 2016' dates a context, not an event) the one next to
+    the earliest mention, else one fronted well before a mention. An event without its
+    own date takes the first date of the article's lead that is possible for it
+    (:func:`_possible`)."""
+    ranked: list[tuple[int, int, int, dates_mod.DateMention]] = []
     for c in cl.cands:
-        sent = doc.sentences[c.sent]
-        for m in usable.between(sent.start, sent.end):
+        for m in c.date_mentions:
             if m.start >= c.trig.end:
                 d, far = m.start - c.trig.end, 0
             else:  # a date well before the trigger more likely dates an earlier verb
@@ -309,19 +319,18 @@ def _cluster_date(
                 far = 0 if d <= LIMITS.date_before else 1
                 if far and mode == "planned":
                     continue  # 'أعلن أمس أنه سيزور …': the announcement's date, not the visit's
-            key = (far, d, m.start, m)
-            if best is None or key[:3] < best[:3]:
-                best = key
-    if best is not None:
-        return _resolve(best[3], published_at, mode)
+            ranked.append((far, c.trig.start, d, m))
+    if ranked:
+        return _resolve(min(ranked, key=lambda r: r[:3])[3], published_at, mode)
     if mode != "planned" and not any(c.other_year for c in cl.cands):
         # story date: an asserted event without its own date expression is dated by the
         # first date of the article's lead (the convention of news event coding) — not a
         # background event of another year ('في 2010')
         lead_end = doc.sentences[min(LIMITS.lead_sentences, len(doc.sentences)) - 1].end
-        lead = usable.between(0, lead_end)
-        if lead:
-            return _resolve(lead[0], published_at, mode)
+        for m in usable.between(0, lead_end):
+            date = _resolve(m, published_at, mode)
+            if _possible(date, published_at, mode):
+                return date
     return None
 
 
@@ -476,16 +485,59 @@ def analyse(text: str, title_len: int) -> tuple[Doc, list[Candidate], list[Place
 _YEAR_AFTER = re.compile(r"([^.،,؛]*?\s)(?:في|عام|العام|سنة)\s+((?:19|20)\d\d)(?!\d)")
 
 
+def _clause_break(doc: Doc, start: int, tok_end: int) -> bool:
+    """A subordinator or relative pronoun (cue kind STOP) among the tokens from the
+    character ``start`` up to the token ``tok_end``."""
+    k = tok_end - 1
+    while k >= 0 and doc.tokens[k].start >= start:
+        if "STOP" in kinds_of(doc.tokens[k].norm):
+            return True
+        k -= 1
+    return False
+
+
+def _date_owners(doc: Doc, m: dates_mod.DateMention, in_sentence: list[Candidate]) -> list[Candidate]:
+    """The mentions of a sentence (sorted by position) that a date expression dates.
+
+    A date before every trigger of its sentence is a fronted adverbial and dates them all
+    ('وفي 3 شباط، اجتمع الوزراء وأدانوا …'). Otherwise it dates the nearest trigger
+    before it, even across its subject ('وقعت الدولتان، الثلاثاء، على اتفاق'; 'التقى
+    الوفد … بعد القصف الذي وقع يوم 2 آذار' dates the shelling, not the meeting; 'انتقد
+    الوزير، الأحد، القصف' the criticism, not the shelling), unless that trigger is far
+    and the date stands right before the next one, in its clause ('التقى الوفد … وأشاد
+    بمشاركتهم، مطلع هذا الشهر، في قصف' dates the shelling; not 'قصفت المدفعية البلدة
+    لساعات منذ الجمعة فيما أعلن …')."""
+    prev = nxt = None
+    for k, c in enumerate(in_sentence):
+        if c.trig.end <= m.start:
+            prev = k
+        elif c.trig.start >= m.end:
+            nxt = k
+            break
+    if prev is None:
+        return in_sentence
+    if (
+        nxt is not None
+        and m.start - in_sentence[prev].trig.end > LIMITS.date_near
+        and in_sentence[nxt].trig.start - m.end <= LIMITS.date_before
+        and not _clause_break(doc, m.end, in_sentence[nxt].trig.tok)
+    ):
+        prev = nxt
+    at = in_sentence[prev].trig.start  # every candidate read from that trigger
+    return [c for c in in_sentence if c.trig.start == at]
+
+
 def _attach_dates(
     doc: Doc, cands: list[Candidate], found: list[dates_mod.DateMention], published_at: datetime | None
 ) -> None:
-    """The resolved date right next to each mention (used to keep apart same-type events)."""
-    if not found:
-        return
-    in_sentence = _by_char(found)
+    """Give every date expression to the mention it dates (``date_mentions``,
+    :func:`_date_owners`) and each mention the resolved date right next to it
+    (``date_value``: used to keep apart same-type events)."""
+    by_sentence: dict[int, list[Candidate]] = {}
     for c in cands:
-        sent = doc.sentences[c.sent]
+        by_sentence.setdefault(c.sent, []).append(c)
         if published_at is not None:
+            sent = doc.sentences[c.sent]
             # 'آخر زيارة قام بها لموسكو في 2010': a background event of another year (not
             # when a definite noun intervenes: 'مسؤولية الانقلاب الفاشل عام 2016' dates the coup)
             y = _YEAR_AFTER.match(doc.text, c.trig.end, min(sent.end, c.trig.end + LIMITS.date_near))
@@ -495,18 +547,21 @@ def _attach_dates(
                 and not any(w.startswith("ال") for w in y.group(1).split())
             ):
                 c.other_year = y.group(2)
+    if not found:
+        return
+    by_char = _by_char(m for m in found if m.precision in ("day", "month"))
+    for si, group in by_sentence.items():
+        group.sort(key=lambda c: c.trig.start)
+        sent = doc.sentences[si]
+        for m in by_char.between(sent.start, sent.end):
+            for c in _date_owners(doc, m, group):
+                c.date_mentions.append(m)
+    for c in cands:
         best = None
-        for m in in_sentence.between(sent.start, sent.end):
-            if m.precision not in ("day", "month"):
+        for m in c.date_mentions:
+            d = m.start - c.trig.end if m.start >= c.trig.end else c.trig.start - m.end
+            if m.start < c.trig.end and d > LIMITS.date_before:
                 continue
-            if m.start >= c.trig.end:
-                d = m.start - c.trig.end
-            else:
-                # a date before the trigger usually dates the verb before it ('تعهدا الأحد
-                # برد على هجوم'): only an adjacent one dates this mention
-                d = c.trig.start - m.end
-                if d > LIMITS.date_before:
-                    continue
             if d <= LIMITS.date_near and (best is None or d < best[0]):
                 best = (d, m)
         if best is not None:
