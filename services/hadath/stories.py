@@ -3,7 +3,7 @@
 Five outlets reporting the same meeting give five events; a *story* groups them. The worker's
 Faust table (hadath.worker.stories) keeps the open stories of each event type and calls
 :func:`assign` for every event; everything here is a pure function of its arguments, so the
-decision is tested and measured offline (tests/unit/test_stories.py,
+decision is tested and measured offline (tests/unit/test_story_decisions.py,
 tests/unit/test_story_pairs.py with hand-labelled corpus pairs; figures in docs/stories.md).
 
 Two events are the same story (:func:`same_story`) when they have
