@@ -1178,6 +1178,335 @@ def _light_verb_subject(sv: SentenceView, t: TriggerMention, verbs: set[int]) ->
     return False
 
 
+@dataclass(slots=True)
+class _Args:
+    """The arguments of one trigger while they are attached."""
+
+    groups: list[Group]
+    source: list[ActorMention] = field(default_factory=list)
+    target: list[ActorMention] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)  # ids of the groups already given a role
+    filled: set[str] = field(default_factory=set)  # frame slots filled
+    no_fallback: bool = False  # the subject is known to be no party: no fallback source
+    subj: Group | None = None
+    obj: Group | None = None
+    outer_light: Group | bool | None = False  # the subject of a support verb (False: none)
+    bare: list[Group] = field(init=False)  # the groups without a preposition, as first found
+
+    def __post_init__(self) -> None:
+        self.bare = [g for g in self.groups if g.prep is None]
+
+
+def _verb_arguments(
+    sv: SentenceView, t: TriggerMention, verbs: set[int], st: _Args, fired: list[str]
+) -> None:
+    """Subject and object of a verb trigger: relative clause, SVO (actor, rule or noun
+    phrase before the verb), أما X فـ, else VSO."""
+    e = t.entry
+    sv.last_rel_object = None
+    rel = sv.relative_antecedent(t)
+    left = sv.left_subject(t) if rel is False else rel
+    if rel is False and left is None:
+        left = _rule_subject(sv, t, fired)  # data/rules/subject.yaml
+    if rel is False and left is not None and t.split.conj and left.tok_start - 1 not in verbs:
+        # 'استقبل X المستشارة الألمانية وحثها': the party before a و-verb ends the previous
+        # clause (its subject only when it directly follows that verb: 'أدانت إيران واستنكرت')
+        left = None
+    if left is None and rel is False:
+        left = sv.subject_before_relative(t, verbs)
+    if rel is not False:
+        st.subj = rel  # may be None: the antecedent is not an actor
+        st.no_fallback = rel is None
+        st.obj = st.bare[0] if st.bare and rel is not None else None
+        if rel is None and st.bare and e.type == "ATTACK" and not (t.split.enclitic or sv._resumptive(t)):
+            # 'الصواريخ التي استهدفت السعودية': the antecedent (the weapon, not a party)
+            # is the subject of the attack verb and the party after it the target
+            st.obj = st.bare[0]
+        elif rel is None and st.bare:
+            st.subj, st.obj = st.bare[0], (st.bare[1] if len(st.bare) > 1 else None)
+        if rel is None and sv.last_rel_object is not None:
+            st.obj = sv.last_rel_object
+            st.groups.append(st.obj)
+    elif left is not None:
+        st.subj = left
+        st.obj = st.bare[0] if st.bare else None
+    else:
+        # a verb with و/ف opens a new (coordinated) clause: no SVO with the words before it
+        np_subj = sv.left_np_subject(t) if not t.split.conj else False
+        amma = sv.amma_topic(t)
+        if amma is not None:
+            np_subj = amma  # 'أما وزير الخارجية الإيراني، جواد ظريف، فندد'
+        elif (t.split.enclitic or sv._resumptive(t)) and st.bare and sv.starts_near(st.bare[0], t):
+            np_subj = False  # 'في خطوة أدانتها الولايات المتحدة': VSO with an object pronoun
+        if np_subj is not False:
+            # SVO with a noun-phrase subject: 'مفوضية الأمم المتحدة السامية قد حثت الأردن'
+            # (actor inside the NP) or 'إن القصف استهدف' (no actor: no fallback either)
+            st.subj = np_subj if isinstance(np_subj, Group) else None
+            st.no_fallback = st.subj is None
+            st.obj = st.bare[0] if st.bare else None
+        elif st.bare and sv.starts_near(st.bare[0], t) and not _disagrees(sv, t, st.bare[0]):
+            st.subj = st.bare[0]
+            st.obj = st.bare[1] if len(st.bare) > 1 and not t.split.enclitic else None
+        elif st.bare:
+            st.obj = st.bare[0] if not t.split.enclitic else None
+    if e.type == "ATTACK":
+        st.no_fallback = True  # an attack's agent is never the speaker by default
+
+
+def _noun_arguments(sv: SentenceView, t: TriggerMention, verbs: set[int], st: _Args, symmetric: bool) -> None:
+    """Agent and object of a nominal trigger: support verb, predicate, genitive or demonym,
+    masdar agent + object, undergoer, من-agent, a following clause."""
+    e = t.entry
+    outer = _light_verb_subject(sv, t, verbs)
+    st.outer_light = outer
+    near = [g for g in st.bare if g.tok_start - (t.tok + 1) <= 1]
+    gen = near[0] if near else None
+    adjacent_left = None
+    if outer is False and not t.split.prep and not _after_light(sv, t):
+        # 'روسيا مستعدة', 'قطر على استعداد': predicate nouns/adjectives only (a noun in
+        # construct with a following genitive is not a predicate: 'اتهامات روسيا')
+        if not t.split.article and (gen is None or gen.tok_start != t.tok + 1):
+            adjacent_left = sv.left_subject(t, max_gap=0)
+    elif outer is False and not t.split.prep:
+        adjacent_left = sv.left_subject(t, max_gap=0)
+    if isinstance(outer, Group) or adjacent_left is not None:
+        st.subj = outer if isinstance(outer, Group) else adjacent_left
+        if gen is not None and not symmetric:
+            if all(a.kind == "demonym" for a in gen.actors) and st.subj is None:
+                st.subj = gen
+            else:
+                st.obj = gen
+        elif gen is not None:
+            st.obj = gen
+    elif (
+        gen is not None
+        and not symmetric
+        and not e.participle
+        and len(st.bare) > 1
+        and st.bare[0] is gen
+        and gen.tok_start == t.tok + 1
+        and 0 <= st.bare[1].tok_start - gen.tok_end <= 1
+        and not any(a.kind == "demonym" for a in gen.actors)
+    ):
+        # a masdar with its agent and object: 'مطالبة الاتحاد الأوروبي الحكومة الإسرائيلية بوقف'
+        st.subj, st.obj = gen, st.bare[1]
+    elif gen is not None:
+        # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
+        # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;
+        # a participle's following noun phrase is always its object ('نافية استخدام X')
+        # ('دعوة رسمية روسية': an indefinite adjective may come first)
+        adjective = (
+            gen.tok_start == t.tok + 1
+            or (
+                gen.tok_start == t.tok + 2
+                and not t.split.article
+                and not sv.norm(t.tok + 1).startswith("ال")
+                and not _has_prep(sv.norm(t.tok + 1))
+            )
+        ) and all(a.kind == "demonym" for a in gen.actors)
+        if (
+            e.participle
+            or (e.slots[:1] == ("obj",) and not symmetric and not adjective)
+            or (t.split.prep and not symmetric and not adjective)
+        ):
+            # a participle's noun phrase is its object ('نافية استخدام X'); so is the
+            # genitive of a masdar complement ('فرصة لانتقاد سيشنز')
+            st.obj = gen
+        else:
+            st.subj = gen
+    undergoer = _undergoer(sv, t) if t.split.prep == "ل" else None
+    if undergoer is not None:
+        # 'تتعرض إيران لانتقادات من السعودية': the subject of تعرض/واجه is the target
+        st.obj = undergoer
+        st.groups.append(undergoer)
+        st.no_fallback = True
+    if st.subj is None:
+        first = st.groups[0] if st.groups else None
+        if first is not None and first.prep == "من" and first.tok_start == t.tok + 2 and first.coded:
+            st.subj = first  # 'بطلب من موسكو', 'بمبادرة من واشنطن': the agent
+    if st.subj is None:
+        agent, tgt_g = _agent_clause(sv, t)
+        if agent is not None:
+            st.subj = agent
+        if tgt_g is not None and st.obj is None:
+            st.obj = tgt_g
+            st.groups.append(tgt_g)
+    if e.type == "ATTACK":
+        st.no_fallback = True  # an attack's agent is never the speaker by default
+
+
+def _fill_targets(sv: SentenceView, t: TriggerMention, st: _Args, symmetric: bool) -> None:
+    """The source from the subject; targets from the frame's slots, a support verb's
+    addressee, the place struck, the actor inside an evaluated noun phrase."""
+    e = t.entry
+    if st.subj is not None:
+        st.source = list(st.subj.actors)
+        st.used.add(id(st.subj))
+    if st.obj is not None and "obj" not in e.slots and not symmetric and not t.is_verb:
+        # nominal trigger whose frame has no obj slot: the genitive is the target
+        st.target.extend(st.obj.actors)
+        st.used.add(id(st.obj))
+        st.filled.add("obj")
+    # target slots
+    for slot in e.slots:
+        if slot == "obj":
+            if st.obj is not None and id(st.obj) not in st.used:
+                st.target.extend(st.obj.actors)
+                st.used.add(id(st.obj))
+                st.filled.add("obj")
+        elif slot == "any":
+            for g in st.groups:
+                if id(g) not in st.used and g.prep in (None, "gen"):
+                    if e.type == "DENY" and e.rest and g.tok_start - t.tok_end > 1:
+                        break  # 'رفضت اتهامات الغرب لها بتسليح الحوثيين': only the accuser
+                    st.target.extend(g.actors)
+                    st.used.add(id(g))
+                    st.filled.add("any")
+                    if e.type == "DENY" and e.rest:
+                        break
+        else:
+            for g in st.groups:
+                if slot in ("ل", "ب") and not t.is_verb and g.tok_start - t.tok_end > 2:
+                    continue  # a noun's ل/ب-complement is adjacent: 'اجتماع لمجلس الأمن'
+                if id(g) not in st.used and g.prep == slot:
+                    st.target.extend(g.actors)
+                    st.used.add(id(g))
+                    st.filled.add(slot)
+                    break
+    if (
+        not st.target
+        and not symmetric
+        and not t.is_verb
+        and e.type in _ADDRESSED
+        and (isinstance(st.outer_light, Group) or _after_light(sv, t))
+    ):
+        # 'قدم مقترحا إلى X', 'وجه تحذيرا إلى X': the addressee of the support verb's noun
+        for g in st.groups:
+            if id(g) not in st.used and g.prep in ("الي", "ل") and g.coded and g.tok_start - t.tok_end <= 2:
+                st.target.extend(g.actors)
+                st.used.add(id(g))
+                break
+    if e.type == "ATTACK" and not st.target:
+        for g in st.groups:
+            # 'في سوريا', 'لمواقع عسكرية سورية': the country of the place struck
+            if (
+                id(g) not in st.used
+                and g.prep in ("في", "gen", "علي")
+                and any(a.kind in ("country", "demonym") for a in g.actors)
+            ):
+                st.target.extend(a for a in g.actors if a.kind in ("country", "demonym"))
+                st.used.add(id(g))
+                break
+    if not st.target and not symmetric and e.type in ("CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"):
+        # 'يدين إطلاق الصواريخ الحوثية': the actor inside the object noun phrase
+        for g in st.groups:
+            if id(g) not in st.used and g.prep == "gen" and g.coded and g.tok_start - t.tok_end <= 3:
+                st.target.extend(g.actors)
+                st.used.add(id(g))
+                st.filled.add("obj")
+                break
+
+
+def _symmetric_parties(
+    sv: SentenceView,
+    t: TriggerMention,
+    st: _Args,
+    etype: str,
+    symmetric: bool,
+    says: list[tuple[int, ActorMention | None]],
+    last_speaker: ActorMention | None,
+) -> list[ActorMention] | None:
+    """More participants of a symmetric event: a concluding clause (returned), a meeting's
+    relative clause, chair and guests, the object and مع/بين parties."""
+    e = t.entry
+    concluded: list[ActorMention] | None = None
+    if symmetric and etype == "AGREE" and not t.is_verb:
+        concluded = _conclusion_clause(sv, t)
+        if concluded:
+            st.target.extend(concluded)
+            st.no_fallback = True  # its parties are in the clause, not the subject of the sentence
+    if symmetric and not st.source and not st.target and not t.is_verb:
+        st.target.extend(_meeting_clause(sv, t, says, last_speaker))
+    if symmetric and etype == "MEET":
+        # 'اجتماع … برئاسة وزير الخارجية المصري وبحضور الرئيس الفلسطيني': chair and guests take part
+        for k in range(t.tok_end, min(sv.end, t.tok_end + 25)):
+            if sv.norm(k) in _COMPANIONS:
+                for g in sv.groups(k + 1, min(sv.end, k + 6), k):
+                    first = g.np_start if g.np_start is not None else g.tok_start
+                    if g.prep in (None, "gen") and first <= k + 4:
+                        st.target.extend(g.actors)
+                        st.used.add(id(g))
+                    break
+    if symmetric:
+        if st.obj is not None and id(st.obj) not in st.used and not e.needs_two:
+            st.target.extend(
+                st.obj.actors
+            )  # 'التقى X Y': the object is a participant too (not for بحث: the topic)
+            st.used.add(id(st.obj))
+        for g in st.groups:
+            if id(g) not in st.used and g.prep in ("مع", "بين"):
+                st.target.extend(g.actors)
+                st.used.add(id(g))
+    return concluded
+
+
+def _fallback_source(
+    sv: SentenceView,
+    t: TriggerMention,
+    st: _Args,
+    subj_at: dict[int, list[ActorMention]],
+    says: list[tuple[int, ActorMention | None]],
+    last_speaker: ActorMention | None,
+) -> None:
+    """A source for a trigger without a coded one: first person -> the speaker; pro-drop or
+    participle -> the subject of the nearest preceding verb of the sentence; a و-verb after
+    'كان X قد …' -> X; a masdar complement -> the clause's bare subject."""
+    fallback: list[ActorMention] = []
+    if t.form.person == "1" or (t.split.enclitic == "نا" and not t.is_verb):
+        sp = _speaker_before(says, t.tok) or last_speaker
+        idx = max((i for i, x in says if i < t.tok and x is sp), default=None)
+        fallback = subj_at.get(idx, []) if idx is not None and subj_at.get(idx) else ([sp] if sp else [])
+    else:
+        prev = [i for i in subj_at if i < t.tok]
+        explicit_np = (
+            t.is_verb
+            and t.tok_end < sv.end
+            and sv.norm(t.tok_end).startswith("ال")
+            and t.tok_end not in sv.actor_at
+            and not sv._transparent(t.tok_end)
+        )
+        if prev and (not t.is_verb or st.subj is None) and not explicit_np:
+            # ('ونفى المختبر …': a definite noun right after the verb is its own subject)
+            fallback = subj_at[max(prev)]
+        elif (
+            not prev
+            and t.is_verb
+            and st.subj is None
+            and t.split.conj
+            and t.tok - sv.start <= 2
+            and last_speaker is not None
+            and t.tok_end < sv.end
+            and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))
+        ):
+            fallback = [last_speaker]  # '… «إنه رأي الرئيس». ونفت أن …': the same speaker goes on
+        elif not prev and t.is_verb and st.subj is None and t.split.conj and not explicit_np:
+            # 'وكان المجلس قد أيد … واتهم X': a و-verb shares the subject of the
+            # background clause 'كان X قد VERB' before it (its verb is no trigger)
+            fallback = _kana_qad_subject(sv, t.tok)
+    if not fallback and st.subj is None and not t.is_verb and t.split.prep and st.obj is not None:
+        # a masdar complement ('لا يفوت ترامب فرصة لانتقاد …'): the clause's bare subject
+        for k in range(t.tok - 1, max(sv.start, t.tok - 6) - 1, -1):
+            if sv.doc.tokens[k].is_punct:
+                break
+            if k in sv.actor_end:
+                a = sv.actor_end[k]
+                if a.code and sv.prep_before(a) is None:
+                    fallback = [a]
+                break
+    if fallback and st.subj is None:
+        st.source = [a for a in fallback if a]
+
+
 def _attach(
     sv: SentenceView,
     t: TriggerMention,
@@ -1197,286 +1526,19 @@ def _attach(
         symmetric = True  # 'تتبادل أمريكا وروسيا الاتهامات'
     hi = sv.right_limit(t, verbs)
     # arguments may sit inside a multiword trigger: 'تحمل روسيا مسؤولية', 'إبداء السعودية استعدادها'
-    groups = sv.groups(t.tok + 1, hi, t.tok)
-    source: list[ActorMention] = []
-    target: list[ActorMention] = []
-    used: set[int] = set()
-    filled: set[str] = set()
-    no_fallback = False
-
-    subj: Group | None = None
-    obj: Group | None = None
-    outer_light: Group | bool | None = False
-    bare = [g for g in groups if g.prep is None]
+    st = _Args(sv.groups(t.tok + 1, hi, t.tok))
     if t.is_verb:
-        sv.last_rel_object = None
-        rel = sv.relative_antecedent(t)
-        left = sv.left_subject(t) if rel is False else rel
-        if rel is False and left is None:
-            left = _rule_subject(sv, t, fired)  # data/rules/subject.yaml
-        if rel is False and left is not None and t.split.conj and left.tok_start - 1 not in verbs:
-            # 'استقبل X المستشارة الألمانية وحثها': the party before a و-verb ends the previous
-            # clause (its subject only when it directly follows that verb: 'أدانت إيران واستنكرت')
-            left = None
-        if left is None and rel is False:
-            left = sv.subject_before_relative(t, verbs)
-        if rel is not False:
-            subj = rel  # may be None: the antecedent is not an actor
-            no_fallback = rel is None
-            obj = bare[0] if bare and rel is not None else None
-            if rel is None and bare and e.type == "ATTACK" and not (t.split.enclitic or sv._resumptive(t)):
-                # 'الصواريخ التي استهدفت السعودية': the antecedent (the weapon, not a party)
-                # is the subject of the attack verb and the party after it the target
-                obj = bare[0]
-            elif rel is None and bare:
-                subj, obj = bare[0], (bare[1] if len(bare) > 1 else None)
-            if rel is None and sv.last_rel_object is not None:
-                obj = sv.last_rel_object
-                groups.append(obj)
-        elif left is not None:
-            subj = left
-            obj = bare[0] if bare else None
-        else:
-            # a verb with و/ف opens a new (coordinated) clause: no SVO with the words before it
-            np_subj = sv.left_np_subject(t) if not t.split.conj else False
-            amma = sv.amma_topic(t)
-            if amma is not None:
-                np_subj = amma  # 'أما وزير الخارجية الإيراني، جواد ظريف، فندد'
-            elif (t.split.enclitic or sv._resumptive(t)) and bare and sv.starts_near(bare[0], t):
-                np_subj = False  # 'في خطوة أدانتها الولايات المتحدة': VSO with an object pronoun
-            if np_subj is not False:
-                # SVO with a noun-phrase subject: 'مفوضية الأمم المتحدة السامية قد حثت الأردن'
-                # (actor inside the NP) or 'إن القصف استهدف' (no actor: no fallback either)
-                subj = np_subj if isinstance(np_subj, Group) else None
-                no_fallback = subj is None
-                obj = bare[0] if bare else None
-            elif bare and sv.starts_near(bare[0], t) and not _disagrees(sv, t, bare[0]):
-                subj = bare[0]
-                obj = bare[1] if len(bare) > 1 and not t.split.enclitic else None
-            elif bare:
-                obj = bare[0] if not t.split.enclitic else None
-        if e.type == "ATTACK":
-            no_fallback = True  # an attack's agent is never the speaker by default
+        _verb_arguments(sv, t, verbs, st, fired)
     else:
-        outer = _light_verb_subject(sv, t, verbs)
-        outer_light = outer
-        near = [g for g in bare if g.tok_start - (t.tok + 1) <= 1]
-        gen = near[0] if near else None
-        adjacent_left = None
-        if outer is False and not t.split.prep and not _after_light(sv, t):
-            # 'روسيا مستعدة', 'قطر على استعداد': predicate nouns/adjectives only (a noun in
-            # construct with a following genitive is not a predicate: 'اتهامات روسيا')
-            if not t.split.article and (gen is None or gen.tok_start != t.tok + 1):
-                adjacent_left = sv.left_subject(t, max_gap=0)
-        elif outer is False and not t.split.prep:
-            adjacent_left = sv.left_subject(t, max_gap=0)
-        if isinstance(outer, Group) or adjacent_left is not None:
-            subj = outer if isinstance(outer, Group) else adjacent_left
-            if gen is not None and not symmetric:
-                if all(a.kind == "demonym" for a in gen.actors) and subj is None:
-                    subj = gen
-                else:
-                    obj = gen
-            elif gen is not None:
-                obj = gen
-        elif (
-            gen is not None
-            and not symmetric
-            and not e.participle
-            and len(bare) > 1
-            and bare[0] is gen
-            and gen.tok_start == t.tok + 1
-            and 0 <= bare[1].tok_start - gen.tok_end <= 1
-            and not any(a.kind == "demonym" for a in gen.actors)
-        ):
-            # a masdar with its agent and object: 'مطالبة الاتحاد الأوروبي الحكومة الإسرائيلية بوقف'
-            subj, obj = gen, bare[1]
-        elif gen is not None:
-            # a demonym adjective is the agent ('إدانة أميركية'); a genitive noun is the
-            # agent too ('اتهامات روسيا', 'نفي واشنطن') unless the frame starts with obj;
-            # a participle's following noun phrase is always its object ('نافية استخدام X')
-            # ('دعوة رسمية روسية': an indefinite adjective may come first)
-            adjective = (
-                gen.tok_start == t.tok + 1
-                or (
-                    gen.tok_start == t.tok + 2
-                    and not t.split.article
-                    and not sv.norm(t.tok + 1).startswith("ال")
-                    and not _has_prep(sv.norm(t.tok + 1))
-                )
-            ) and all(a.kind == "demonym" for a in gen.actors)
-            if (
-                e.participle
-                or (e.slots[:1] == ("obj",) and not symmetric and not adjective)
-                or (t.split.prep and not symmetric and not adjective)
-            ):
-                # a participle's noun phrase is its object ('نافية استخدام X'); so is the
-                # genitive of a masdar complement ('فرصة لانتقاد سيشنز')
-                obj = gen
-            else:
-                subj = gen
-        undergoer = _undergoer(sv, t) if t.split.prep == "ل" else None
-        if undergoer is not None:
-            # 'تتعرض إيران لانتقادات من السعودية': the subject of تعرض/واجه is the target
-            obj = undergoer
-            groups.append(undergoer)
-            no_fallback = True
-        if subj is None:
-            first = groups[0] if groups else None
-            if first is not None and first.prep == "من" and first.tok_start == t.tok + 2 and first.coded:
-                subj = first  # 'بطلب من موسكو', 'بمبادرة من واشنطن': the agent
-        if subj is None:
-            agent, tgt_g = _agent_clause(sv, t)
-            if agent is not None:
-                subj = agent
-            if tgt_g is not None and obj is None:
-                obj = tgt_g
-                groups.append(tgt_g)
-        if e.type == "ATTACK":
-            no_fallback = True  # an attack's agent is never the speaker by default
-    if subj is not None:
-        source = list(subj.actors)
-        used.add(id(subj))
-    if obj is not None and "obj" not in e.slots and not symmetric and not t.is_verb:
-        # nominal trigger whose frame has no obj slot: the genitive is the target
-        target.extend(obj.actors)
-        used.add(id(obj))
-        filled.add("obj")
-    # target slots
-    for slot in e.slots:
-        if slot == "obj":
-            if obj is not None and id(obj) not in used:
-                target.extend(obj.actors)
-                used.add(id(obj))
-                filled.add("obj")
-        elif slot == "any":
-            for g in groups:
-                if id(g) not in used and g.prep in (None, "gen"):
-                    if e.type == "DENY" and e.rest and g.tok_start - t.tok_end > 1:
-                        break  # 'رفضت اتهامات الغرب لها بتسليح الحوثيين': only the accuser
-                    target.extend(g.actors)
-                    used.add(id(g))
-                    filled.add("any")
-                    if e.type == "DENY" and e.rest:
-                        break
-        else:
-            for g in groups:
-                if slot in ("ل", "ب") and not t.is_verb and g.tok_start - t.tok_end > 2:
-                    continue  # a noun's ل/ب-complement is adjacent: 'اجتماع لمجلس الأمن'
-                if id(g) not in used and g.prep == slot:
-                    target.extend(g.actors)
-                    used.add(id(g))
-                    filled.add(slot)
-                    break
-    if (
-        not target
-        and not symmetric
-        and not t.is_verb
-        and e.type in _ADDRESSED
-        and (isinstance(outer_light, Group) or _after_light(sv, t))
-    ):
-        # 'قدم مقترحا إلى X', 'وجه تحذيرا إلى X': the addressee of the support verb's noun
-        for g in groups:
-            if id(g) not in used and g.prep in ("الي", "ل") and g.coded and g.tok_start - t.tok_end <= 2:
-                target.extend(g.actors)
-                used.add(id(g))
-                break
-    if e.type == "ATTACK" and not target:
-        for g in groups:
-            # 'في سوريا', 'لمواقع عسكرية سورية': the country of the place struck
-            if (
-                id(g) not in used
-                and g.prep in ("في", "gen", "علي")
-                and any(a.kind in ("country", "demonym") for a in g.actors)
-            ):
-                target.extend(a for a in g.actors if a.kind in ("country", "demonym"))
-                used.add(id(g))
-                break
-    if not target and not symmetric and e.type in ("CONDEMN", "ACCUSE", "REJECT", "THREATEN", "DEMAND"):
-        # 'يدين إطلاق الصواريخ الحوثية': the actor inside the object noun phrase
-        for g in groups:
-            if id(g) not in used and g.prep == "gen" and g.coded and g.tok_start - t.tok_end <= 3:
-                target.extend(g.actors)
-                used.add(id(g))
-                filled.add("obj")
-                break
+        _noun_arguments(sv, t, verbs, st, symmetric)
+    _fill_targets(sv, t, st, symmetric)
     if etype == "REJECT" and any(sv.is_kind(k, "NOCOMMENT") for k in range(t.tok_end, min(sv.end, hi + 4))):
         return None  # 'رفضت المتحدثة التعليق': declined to comment
-    if e.required and not any(r in filled for r in e.required):
+    if e.required and not any(r in st.filled for r in e.required):
         return None
-    concluded: list[ActorMention] | None = None
-    if symmetric and etype == "AGREE" and not t.is_verb:
-        concluded = _conclusion_clause(sv, t)
-        if concluded:
-            target.extend(concluded)
-            no_fallback = True  # its parties are in the clause, not the subject of the sentence
-    if symmetric and not source and not target and not t.is_verb:
-        target.extend(_meeting_clause(sv, t, says, last_speaker))
-    if symmetric and etype == "MEET":
-        # 'اجتماع … برئاسة وزير الخارجية المصري وبحضور الرئيس الفلسطيني': chair and guests take part
-        for k in range(t.tok_end, min(sv.end, t.tok_end + 25)):
-            if sv.norm(k) in _COMPANIONS:
-                for g in sv.groups(k + 1, min(sv.end, k + 6), k):
-                    first = g.np_start if g.np_start is not None else g.tok_start
-                    if g.prep in (None, "gen") and first <= k + 4:
-                        target.extend(g.actors)
-                        used.add(id(g))
-                    break
-    if symmetric:
-        if obj is not None and id(obj) not in used and not e.needs_two:
-            target.extend(obj.actors)  # 'التقى X Y': the object is a participant too (not for بحث: the topic)
-            used.add(id(obj))
-        for g in groups:
-            if id(g) not in used and g.prep in ("مع", "بين"):
-                target.extend(g.actors)
-                used.add(id(g))
-    # source fallbacks: first person -> speaker; pro-drop / participle -> subject of the
-    # nearest preceding verb in the sentence
-    if not any(a.code for a in source) and not no_fallback:
-        fallback: list[ActorMention] = []
-        if t.form.person == "1" or (t.split.enclitic == "نا" and not t.is_verb):
-            sp = _speaker_before(says, t.tok) or last_speaker
-            idx = max((i for i, x in says if i < t.tok and x is sp), default=None)
-            fallback = subj_at.get(idx, []) if idx is not None and subj_at.get(idx) else ([sp] if sp else [])
-        else:
-            prev = [i for i in subj_at if i < t.tok]
-            explicit_np = (
-                t.is_verb
-                and t.tok_end < sv.end
-                and sv.norm(t.tok_end).startswith("ال")
-                and t.tok_end not in sv.actor_at
-                and not sv._transparent(t.tok_end)
-            )
-            if prev and (not t.is_verb or subj is None) and not explicit_np:
-                # ('ونفى المختبر …': a definite noun right after the verb is its own subject)
-                fallback = subj_at[max(prev)]
-            elif (
-                not prev
-                and t.is_verb
-                and subj is None
-                and t.split.conj
-                and t.tok - sv.start <= 2
-                and last_speaker is not None
-                and t.tok_end < sv.end
-                and (sv.norm(t.tok_end) in ("ان", "أن") or sv.is_kind(t.tok_end, "PREP"))
-            ):
-                fallback = [last_speaker]  # '… «إنه رأي الرئيس». ونفت أن …': the same speaker goes on
-            elif not prev and t.is_verb and subj is None and t.split.conj and not explicit_np:
-                # 'وكان المجلس قد أيد … واتهم X': a و-verb shares the subject of the
-                # background clause 'كان X قد VERB' before it (its verb is no trigger)
-                fallback = _kana_qad_subject(sv, t.tok)
-        if not fallback and subj is None and not t.is_verb and t.split.prep and obj is not None:
-            # a masdar complement ('لا يفوت ترامب فرصة لانتقاد …'): the clause's bare subject
-            for k in range(t.tok - 1, max(sv.start, t.tok - 6) - 1, -1):
-                if sv.doc.tokens[k].is_punct:
-                    break
-                if k in sv.actor_end:
-                    a = sv.actor_end[k]
-                    if a.code and sv.prep_before(a) is None:
-                        fallback = [a]
-                    break
-        if fallback and subj is None:
-            source = [a for a in fallback if a]
+    concluded = _symmetric_parties(sv, t, st, etype, symmetric, says, last_speaker)
+    if not any(a.code for a in st.source) and not st.no_fallback:
+        _fallback_source(sv, t, st, subj_at, says, last_speaker)
     attributed = _speaker_before(says, t.tok)
     cand = Candidate(
         t,
@@ -1485,13 +1547,13 @@ def _attach(
         strong,
         symmetric=symmetric,
         attributed=attributed,
-        explicit_source=subj is not None and bool(subj.coded),
+        explicit_source=st.subj is not None and bool(st.subj.coded),
         rules=fired,
     )
     if symmetric:
-        parts = _dedup(source + target)
+        parts = _dedup(st.source + st.target)
         cand.source = parts
-        cand.subject = _dedup(list(subj.actors)) if subj is not None else []
+        cand.subject = _dedup(list(st.subj.actors)) if st.subj is not None else []
         keys = {a.key for a in parts if a.key}
         uncoded_partner = any(not a.code for a in parts)
         first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
@@ -1507,15 +1569,15 @@ def _attach(
         with_partner = (
             etype == "MEET"
             and not t.is_verb
-            and not source
-            and any(g.prep in partner_preps and g.coded for g in groups if id(g) in used)
+            and not st.source
+            and any(g.prep in partner_preps and g.coded for g in st.groups if id(g) in st.used)
         )
         # 'تم الاتفاق مع الأردن', 'جرى الاتصال مع X': the passive leaves the other party implicit
         passive = (
             not t.is_verb
             and t.tok > sv.start
             and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
-            and any(g.prep in ("مع", "بين") and g.coded for g in groups if id(g) in used)
+            and any(g.prep in ("مع", "بين") and g.coded for g in st.groups if id(g) in st.used)
         )
         # (a concluded agreement with one named party: the other side is often an uncoded
         # group, 'القوى الكبرى')
@@ -1525,11 +1587,11 @@ def _attach(
         if len(keys) < 2 and ((e.needs_two and not (passive or concluded)) or not single_ok):
             return None
     else:
-        cand.source = _dedup(source)
+        cand.source = _dedup(st.source)
         # same-country source and target are fine (Trump criticises Sessions); the same
         # mention in both roles is not
         spans = {(a.start, a.end) for a in cand.source}
-        cand.target = [a for a in _dedup(target) if (a.start, a.end) not in spans]
+        cand.target = [a for a in _dedup(st.target) if (a.start, a.end) not in spans]
     cand.concluded = bool(concluded)
     for d in default_engine().decide("retype", sv, t, cand):  # data/rules/retype.yaml
         cand.rules.append(d.rule.id)
