@@ -555,7 +555,7 @@ def _demonym_chains(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
     also a surname) is a party when it is coordinated right after a nationality word."""
     toks = doc.tokens
     short = _short_demonyms()
-    if not any(t.norm[:1] == "و" and t.norm[1:] in short for t in toks):
+    if not any("و" + w in doc.norm for w in short):
         return ms  # (almost every article: no candidate word, no work)
     ends = {m.tok_end: m for m in ms if m.code and _nationality_word(toks, m.tok_end - 1)}
     added: list[ActorMention] = []
