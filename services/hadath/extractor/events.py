@@ -516,6 +516,137 @@ def _subject_of(sv: SentenceView, t: TriggerMention, verbs: set[int]) -> Group |
     return None
 
 
+def _speakers(
+    sv: SentenceView, ts: list[TriggerMention], verbs: set[int], last_speaker: ActorMention | None
+) -> tuple[list[tuple[int, ActorMention | None]], ActorMention | None]:
+    """The speaker of each speech/opinion verb of the sentence (its subject; for a participle
+    or pro-drop verb the subject of the previous verb), and the last speaker so far."""
+    doc = sv.doc
+    says: list[tuple[int, ActorMention | None]] = []
+    for i in sorted(verbs):
+        if i in sv.trig_heads:
+            continue
+        fake = _pseudo_trigger(doc, i)
+        subj = _subject_of(sv, fake, verbs) if fake else None
+        sp = subj.coded[0] if subj and subj.coded else None
+        if sp is None and subj is None:
+            # a participle/pro-drop speech verb ('، مؤكدة أن'): the subject of the
+            # previous verb of the sentence, trigger or speech verb
+            prev_trig = [t for t in ts if t.tok < i and t.is_verb]
+            earlier = [(j, x) for j, x in says if j < i and x is not None]
+            for pt in reversed(prev_trig):
+                if earlier and pt.tok < earlier[-1][0]:
+                    break
+                g = _subject_of(sv, pt, verbs)
+                if g is not None and g.coded:
+                    sp = g.coded[0]
+                    break
+            if sp is None:
+                sp = earlier[-1][1] if earlier else last_speaker
+        says.append((i, sp))
+        if sp is not None and sv.is_kind(i, "SAY"):
+            last_speaker = sp
+    return says, last_speaker
+
+
+def _support_subjects(
+    sv: SentenceView, light: list[int], verbs: set[int], subj_at: dict[int, list[ActorMention]]
+) -> None:
+    """The coded subject of each support verb ('وكرر الرئيس الأميركي … نافيا'), for the
+    fallback source of the nouns and participles after it."""
+    doc = sv.doc
+    for i in light:  # support verbs: 'وكرر الرئيس الأميركي … نافيا'
+        g = _subject_of(sv, _pseudo_trigger(doc, i), verbs)
+        if (
+            g is not None
+            and g.tok_end <= i
+            and sv.norm(i) not in sv.c.get("LIGHT", ())
+            and g.tok_start - 1 not in verbs
+        ):
+            continue  # 'اجتمع مع X اليوم ووجه له': X is the object of the previous verb
+        if g is not None and g.coded:
+            subj_at[i] = g.coded
+
+
+def _evaluation_targets(sv: SentenceView, sent_cands: list[Candidate]) -> None:
+    """The target of an evaluation without one is the agent of the event it is about."""
+    # 'انتقد X الضربة التي وجهتها أمريكا': the target of an evaluation is the agent of
+    # the event it is about
+    in_actor = {k for a in sv.actors for k in range(a.tok_start, a.tok_end)}
+    for c in sent_cands:
+        if c.target or c.symmetric or c.type not in _EVALUATIVE:
+            continue
+        for o in sent_cands:
+            if o is c or not c.trig.tok_end <= o.trig.tok <= c.trig.tok_end + 12:
+                continue
+            if o.type == c.type:
+                break  # 'رفضت ميركل رفضا قاطعا': a cognate object, not another event
+            if all(sv._transparent(k) or k in in_actor for k in range(c.trig.tok_end, o.trig.tok)):
+                src = {(a.start, a.end) for a in c.source}
+                c.target = [a for a in o.source if a.code and (a.start, a.end) not in src]
+            break
+
+
+def _pronoun_targets(
+    sv: SentenceView, sent_cands: list[Candidate], out: list[Candidate], prev_actors: list[ActorMention]
+) -> None:
+    """Object pronouns as targets: the antecedent party, or the author of a denied claim."""
+    # object pronouns ('وحثه', 'متهمة إياه', 'وهو ما نفته X'): a cheap antecedent
+    for c in sent_cands:
+        if c.symmetric:
+            continue
+        light_pp = (
+            not c.trig.is_verb
+            and c.trig.tok - 2 >= sv.start
+            and sv.is_kind(c.trig.tok - 2, "LIGHT")
+            and _word(sv.norm(c.trig.tok - 1)) in _PRONOUN_PPS
+        )
+        if c.target and not light_pp:
+            continue  # ('ووجه له الدعوة لزيارة موسكو': the pronoun is the addressee, Moscow the venue)
+        pron = _object_pronoun(sv, c.trig)
+        if pron is None:
+            continue
+        if c.type == "DENY":
+            c.target = _claim_author(sv, c, out)
+        else:
+            ante = _antecedent(sv, c, pron, prev_actors)
+            if ante is not None:
+                c.target = [ante]
+
+
+def _step_and_participle_targets(sv: SentenceView, sent_cands: list[Candidate]) -> None:
+    """'في خطوة أدانتها Y' targets the author of the step; a threat/demand participle of the
+    same speaker takes the main clause's target."""
+    # 'رفضت X …، في خطوة أدانتها Y': the step is X's act, so Y's evaluation targets X
+    for c in sent_cands:
+        if (
+            c.target
+            or c.symmetric
+            or c.type not in _EVALUATIVE
+            or not c.trig.is_verb
+            or c.trig.split.enclitic not in ("ها", "ه")
+            or c.trig.tok - 1 < sv.start
+            or _word(sv.norm(c.trig.tok - 1)) not in _STEP_NOUNS
+        ):
+            continue
+        before = [o for o in sent_cands if o.trig.tok < c.trig.tok - 1 and o is not c]
+        src_keys = {a.key for a in c.source if a.key}
+        for o in reversed(before):
+            agent = [a for a in o.source if a.code and a.key not in src_keys]
+            if agent:
+                c.target = agent[:1]
+                break
+    # 'أدان X Y …، متوعدا بـ…': a participle of the same speaker continues the main clause
+    for c in sent_cands:
+        if c.target or c.type not in ("THREATEN", "DEMAND") or not c.trig.entry.participle:
+            continue
+        keys = {a.key for a in c.source if a.key}
+        for o in reversed([o for o in sent_cands if o.trig.tok < c.trig.tok and o is not c]):
+            if o.target and keys and keys == {a.key for a in o.source if a.key} and not o.symmetric:
+                c.target = [a for a in o.target if a.code]
+                break
+
+
 def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]) -> list[Candidate]:
     out: list[Candidate] = []
     by_sent: dict[int, list[ActorMention]] = {}
@@ -525,14 +656,12 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
     for t in trigs:
         trig_by_sent.setdefault(doc.tokens[t.tok].sent, []).append(t)
     last_speaker: ActorMention | None = None
-    c = cues()
     for sent in doc.sentences:
         first_of_sent = len(out)  # candidates are appended in sentence order: out[first_of_sent:]
         sv = SentenceView(doc, sent.i, by_sent.get(sent.i, []))
         ts = trig_by_sent.get(sent.i, [])[: LIMITS.triggers_per_sentence]
         verbs = {t.tok for t in ts if t.is_verb}
         # speech verbs: their subjects are speakers (attributed_to) and default sources
-        says: list[tuple[int, ActorMention | None]] = []
         light: list[int] = []
         for off, kinds in enumerate(sv.kinds):
             if not kinds:
@@ -548,46 +677,14 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         trig_toks = {t.tok for t in ts}
         sv.trig_heads = trig_toks
         sv.verbs = verbs
-        for i in sorted(verbs):
-            if i in trig_toks:
-                continue
-            fake = _pseudo_trigger(doc, i)
-            subj = _subject_of(sv, fake, verbs) if fake else None
-            sp = subj.coded[0] if subj and subj.coded else None
-            if sp is None and subj is None:
-                # a participle/pro-drop speech verb ('، مؤكدة أن'): the subject of the
-                # previous verb of the sentence, trigger or speech verb
-                prev_trig = [t for t in ts if t.tok < i and t.is_verb]
-                earlier = [(j, x) for j, x in says if j < i and x is not None]
-                for pt in reversed(prev_trig):
-                    if earlier and pt.tok < earlier[-1][0]:
-                        break
-                    g = _subject_of(sv, pt, verbs)
-                    if g is not None and g.coded:
-                        sp = g.coded[0]
-                        break
-                if sp is None:
-                    sp = earlier[-1][1] if earlier else last_speaker
-            says.append((i, sp))
-            if sp is not None and sv.is_kind(i, "SAY"):
-                last_speaker = sp
+        says, last_speaker = _speakers(sv, ts, verbs, last_speaker)
         # the subject of each verb trigger, for participle/pro-drop fallback
         subj_at: dict[int, list[ActorMention]] = {i: ([sp] if sp else []) for i, sp in says}
         for i, grp in colon_speakers:
             says.append((i, grp[0]))
             subj_at[i] = grp
         says.sort(key=lambda x: x[0])
-        for i in light:  # support verbs: 'وكرر الرئيس الأميركي … نافيا'
-            g = _subject_of(sv, _pseudo_trigger(doc, i), verbs)
-            if (
-                g is not None
-                and g.tok_end <= i
-                and sv.norm(i) not in sv.c.get("LIGHT", ())
-                and g.tok_start - 1 not in verbs
-            ):
-                continue  # 'اجتمع مع X اليوم ووجه له': X is the object of the previous verb
-            if g is not None and g.coded:
-                subj_at[i] = g.coded
+        _support_subjects(sv, light, verbs, subj_at)
         for t in ts:
             cand = _attach(sv, t, verbs, subj_at, says, last_speaker)
             if cand is None:
@@ -605,78 +702,15 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             if cand is not None:
                 cand.sent = sent.i
                 out.append(cand)
-        # 'انتقد X الضربة التي وجهتها أمريكا': the target of an evaluation is the agent of
-        # the event it is about
         sent_cands = out[first_of_sent:]
-        in_actor = {k for a in sv.actors for k in range(a.tok_start, a.tok_end)}
-        for c in sent_cands:
-            if c.target or c.symmetric or c.type not in _EVALUATIVE:
-                continue
-            for o in sent_cands:
-                if o is c or not c.trig.tok_end <= o.trig.tok <= c.trig.tok_end + 12:
-                    continue
-                if o.type == c.type:
-                    break  # 'رفضت ميركل رفضا قاطعا': a cognate object, not another event
-                if all(sv._transparent(k) or k in in_actor for k in range(c.trig.tok_end, o.trig.tok)):
-                    src = {(a.start, a.end) for a in c.source}
-                    c.target = [a for a in o.source if a.code and (a.start, a.end) not in src]
-                break
-        # object pronouns ('وحثه', 'متهمة إياه', 'وهو ما نفته X'): a cheap antecedent
-        prev_actors = by_sent.get(sent.i - 1, [])
-        for c in sent_cands:
-            if c.symmetric:
-                continue
-            light_pp = (
-                not c.trig.is_verb
-                and c.trig.tok - 2 >= sv.start
-                and sv.is_kind(c.trig.tok - 2, "LIGHT")
-                and _word(sv.norm(c.trig.tok - 1)) in _PRONOUN_PPS
-            )
-            if c.target and not light_pp:
-                continue  # ('ووجه له الدعوة لزيارة موسكو': the pronoun is the addressee, Moscow the venue)
-            pron = _object_pronoun(sv, c.trig)
-            if pron is None:
-                continue
-            if c.type == "DENY":
-                c.target = _claim_author(sv, c, out)
-            else:
-                ante = _antecedent(sv, c, pron, prev_actors)
-                if ante is not None:
-                    c.target = [ante]
-        # 'رفضت X …، في خطوة أدانتها Y': the step is X's act, so Y's evaluation targets X
-        for c in sent_cands:
-            if (
-                c.target
-                or c.symmetric
-                or c.type not in _EVALUATIVE
-                or not c.trig.is_verb
-                or c.trig.split.enclitic not in ("ها", "ه")
-                or c.trig.tok - 1 < sv.start
-                or _word(sv.norm(c.trig.tok - 1)) not in _STEP_NOUNS
-            ):
-                continue
-            before = [o for o in sent_cands if o.trig.tok < c.trig.tok - 1 and o is not c]
-            src_keys = {a.key for a in c.source if a.key}
-            for o in reversed(before):
-                agent = [a for a in o.source if a.code and a.key not in src_keys]
-                if agent:
-                    c.target = agent[:1]
-                    break
-        # 'أدان X Y …، متوعدا بـ…': a participle of the same speaker continues the main clause
-        for c in sent_cands:
-            if c.target or c.type not in ("THREATEN", "DEMAND") or not c.trig.entry.participle:
-                continue
-            keys = {a.key for a in c.source if a.key}
-            for o in reversed([o for o in sent_cands if o.trig.tok < c.trig.tok and o is not c]):
-                if o.target and keys and keys == {a.key for a in o.source if a.key} and not o.symmetric:
-                    c.target = [a for a in o.target if a.code]
-                    break
+        _evaluation_targets(sv, sent_cands)
+        _pronoun_targets(sv, sent_cands, out, by_sent.get(sent.i - 1, []))
+        _step_and_participle_targets(sv, sent_cands)
         # purpose, predicate, the content of a claim, opinion, denial or threat, earlier
         # events: data/rules/scope.yaml
         sv.cand_types = {c.trig.tok: c.type for c in sent_cands}
         for cand in sent_cands:
             _apply_scope(sv, cand)
-    del c
     return out
 
 
