@@ -1541,6 +1541,54 @@ def _fallback_source(
         st.source = [a for a in fallback if a]
 
 
+def _symmetric_ok(
+    sv: SentenceView,
+    t: TriggerMention,
+    st: _Args,
+    cand: Candidate,
+    etype: str,
+    concluded: list[ActorMention] | None,
+) -> bool:
+    """Set a symmetric candidate's participants and subject; False when it lacks a second
+    party: two coded parties, or one plus an uncoded partner, 'we', a session of an
+    international organisation, a named partner of talks, a passive or a concluded agreement."""
+    e = t.entry
+    parts = _dedup(st.source + st.target)
+    cand.source = parts
+    cand.subject = _dedup(list(st.subj.actors)) if st.subj is not None else []
+    keys = {a.key for a in parts if a.key}
+    uncoded_partner = any(not a.code for a in parts)
+    first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
+    # a session of an international organisation (مجلس الأمن) is a meeting of its members
+    igo_meeting = (
+        etype == "MEET"
+        and e.cameo in ("040", "046")
+        and len(keys) == 1
+        and next(iter(keys)).startswith("IGO")
+    )
+    # 'المحادثات مع الولايات المتحدة': talks with a named partner, the other side implicit
+    partner_preps = ("مع", "الي", "ل") if e.cameo == "042" else ("مع",)  # a visit: its destination
+    with_partner = (
+        etype == "MEET"
+        and not t.is_verb
+        and not st.source
+        and any(g.prep in partner_preps and g.coded for g in st.groups if id(g) in st.used)
+    )
+    # 'تم الاتفاق مع الأردن', 'جرى الاتصال مع X': the passive leaves the other party implicit
+    passive = (
+        not t.is_verb
+        and t.tok > sv.start
+        and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
+        and any(g.prep in ("مع", "بين") and g.coded for g in st.groups if id(g) in st.used)
+    )
+    # (a concluded agreement with one named party: the other side is often an uncoded
+    # group, 'القوى الكبرى')
+    single_ok = bool(keys) and (
+        uncoded_partner or first_person or igo_meeting or with_partner or passive or bool(concluded)
+    )
+    return len(keys) >= 2 or not ((e.needs_two and not (passive or concluded)) or not single_ok)
+
+
 def _attach(
     sv: SentenceView,
     t: TriggerMention,
@@ -1585,40 +1633,7 @@ def _attach(
         rules=fired,
     )
     if symmetric:
-        parts = _dedup(st.source + st.target)
-        cand.source = parts
-        cand.subject = _dedup(list(st.subj.actors)) if st.subj is not None else []
-        keys = {a.key for a in parts if a.key}
-        uncoded_partner = any(not a.code for a in parts)
-        first_person = t.form.person == "1"  # 'لم نتوصل إلى اتفاق': 'we' are the parties
-        # a session of an international organisation (مجلس الأمن) is a meeting of its members
-        igo_meeting = (
-            etype == "MEET"
-            and e.cameo in ("040", "046")
-            and len(keys) == 1
-            and next(iter(keys)).startswith("IGO")
-        )
-        # 'المحادثات مع الولايات المتحدة': talks with a named partner, the other side implicit
-        partner_preps = ("مع", "الي", "ل") if e.cameo == "042" else ("مع",)  # a visit: its destination
-        with_partner = (
-            etype == "MEET"
-            and not t.is_verb
-            and not st.source
-            and any(g.prep in partner_preps and g.coded for g in st.groups if id(g) in st.used)
-        )
-        # 'تم الاتفاق مع الأردن', 'جرى الاتصال مع X': the passive leaves the other party implicit
-        passive = (
-            not t.is_verb
-            and t.tok > sv.start
-            and _word(sv.norm(t.tok - 1)) in _PASSIVE_AUX
-            and any(g.prep in ("مع", "بين") and g.coded for g in st.groups if id(g) in st.used)
-        )
-        # (a concluded agreement with one named party: the other side is often an uncoded
-        # group, 'القوى الكبرى')
-        single_ok = bool(keys) and (
-            uncoded_partner or first_person or igo_meeting or with_partner or passive or bool(concluded)
-        )
-        if len(keys) < 2 and ((e.needs_two and not (passive or concluded)) or not single_ok):
+        if not _symmetric_ok(sv, t, st, cand, etype, concluded):
             return None
     else:
         cand.source = _dedup(st.source)
