@@ -25,6 +25,7 @@ class Limits:
     # pipeline.py: dates of events (characters) and the lead of an article (sentences)
     date_near: int = 40  # a date expression this close after a trigger dates that mention
     date_before: int = 12  # ... or this close before it
+    date_clause: int = 80  # past this after a trigger, a date right before the next trigger dates that one
     lead_sentences: int = 4  # title + the first body sentences: the article's news
     # text.py / events.py: bounds that keep every per-sentence pass small, so extraction is
     # linear in the article's length. A longer "sentence" is a list, a table or unpunctuated

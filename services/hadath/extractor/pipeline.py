@@ -503,8 +503,9 @@ def _date_owners(doc: Doc, m: dates_mod.DateMention, in_sentence: list[Candidate
     ('وفي 3 شباط، اجتمع الوزراء وأدانوا …'). Otherwise it dates the nearest trigger
     before it, even across its subject ('وقعت الدولتان، الثلاثاء، على اتفاق'; 'التقى
     الوفد … بعد القصف الذي وقع يوم 2 آذار' dates the shelling, not the meeting; 'انتقد
-    الوزير، الأحد، القصف' the criticism, not the shelling), unless that trigger is far
-    and the date stands right before the next one, in its clause ('التقى الوفد … وأشاد
+    الوزير، الأحد، القصف' the criticism, not the shelling; a long subject may stand
+    between), unless that trigger is far (``LIMITS.date_clause``) and the date stands
+    right before the next one, in its clause ('التقى الوفد … وأشاد
     بمشاركتهم، مطلع هذا الشهر، في قصف' dates the shelling; not 'قصفت المدفعية البلدة
     لساعات منذ الجمعة فيما أعلن …')."""
     prev = nxt = None
@@ -518,13 +519,32 @@ def _date_owners(doc: Doc, m: dates_mod.DateMention, in_sentence: list[Candidate
         return in_sentence
     if (
         nxt is not None
-        and m.start - in_sentence[prev].trig.end > LIMITS.date_near
+        and m.start - in_sentence[prev].trig.end > LIMITS.date_clause
         and in_sentence[nxt].trig.start - m.end <= LIMITS.date_before
         and not _clause_break(doc, m.end, in_sentence[nxt].trig.tok)
     ):
         prev = nxt
     at = in_sentence[prev].trig.start  # every candidate read from that trigger
     return [c for c in in_sentence if c.trig.start == at]
+
+
+def _share_dates(doc: Doc, in_sentence: list[Candidate]) -> None:
+    """A verb without a date of its own shares the dates of the dated verb before it in
+    its clause: coordinated verbs of one subject are one moment ('دان الوزير السبت
+    القصف ودعا إلى التهدئة'; not the date of a noun: 'أدان الهجوم الذي وقع الأحد
+    وحمل …'). Not a planned event, and not across a subordinator ('… أمس وقال إن
+    بلاده ستفرض')."""
+    last: Candidate | None = None
+    for c in in_sentence:
+        if c.date_mentions:
+            last = c if c.trig.is_verb else None
+        elif (
+            last is not None
+            and c.trig.is_verb
+            and c.mode != "planned"
+            and not _clause_break(doc, last.trig.end, c.trig.tok)
+        ):
+            c.date_mentions = [m for m in last.date_mentions if m.end <= c.trig.start]
 
 
 def _attach_dates(
@@ -556,6 +576,7 @@ def _attach_dates(
         for m in by_char.between(sent.start, sent.end):
             for c in _date_owners(doc, m, group):
                 c.date_mentions.append(m)
+        _share_dates(doc, group)
     for c in cands:
         best = None
         for m in c.date_mentions:
