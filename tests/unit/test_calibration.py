@@ -50,7 +50,7 @@ def test_eval_report_prints_the_reliability_table() -> None:
 
 def test_logistic_fit_recovers_the_probability_of_each_feature_combination() -> None:
     rng = random.Random(7)
-    true_w = [-0.5, 1.5, 0.5, -0.7, 0.3, -1.2]
+    true_w = [-0.5, 1.5, 0.5, -0.7, 0.3, -1.2, 0.6]
     combos = itertools.product((False, True), repeat=len(conf.FEATURES))
     truth = {combo: calibrate.predict(true_w, combo) for combo in combos}
     xs, ys = [], []
@@ -64,7 +64,10 @@ def test_logistic_fit_recovers_the_probability_of_each_feature_combination() -> 
 
 
 def test_cross_validation_scores_each_prediction_once_by_a_model_that_never_saw_its_article() -> None:
-    rows = [(f"art-{i // 3}", (i % 2 == 0, True, False, False, i % 5 == 0), i % 3 != 0) for i in range(60)]
+    rows = [
+        (f"art-{i // 3}", (i % 2 == 0, True, False, False, i % 5 == 0, i % 7 == 0), i % 3 != 0)
+        for i in range(60)
+    ]
     held_out = calibrate.cross_validate(rows, folds=4)
     assert len(held_out) == len(rows)
     folds = {calibrate.fold_of(aid, 4) for aid, _, _ in rows}
@@ -75,19 +78,18 @@ def test_cross_validation_scores_each_prediction_once_by_a_model_that_never_saw_
 
 
 def test_table_text_round_trips_through_read_table(tmp_path: Path) -> None:
-    w = [0.1, 1.2, 1.0, 0.7, 0.4, -1.3]
+    w = [0.1, 1.2, 1.0, 0.7, 0.4, -1.3, 0.5]
     path = tmp_path / "confidence.tsv"
     path.write_text(calibrate.table_text(w, 100, 0.03), encoding="utf-8")
     table = conf.read_table(path)
     assert len(table) == 2 ** len(conf.FEATURES)
-    assert table[(True, True, True, True, False)] == round(
-        calibrate.predict(w, (True, True, True, True, False)), 2
-    )
+    key = (True, True, True, True, False, True)
+    assert table[key] == round(calibrate.predict(w, key), 2)
 
 
 def test_a_table_missing_a_combination_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "confidence.tsv"
-    path.write_text("\t".join((*conf.FEATURES, "p")) + "\n" + "y\ty\ty\ty\ty\t0.9\n", encoding="utf-8")
+    path.write_text("\t".join((*conf.FEATURES, "p")) + "\n" + "y\ty\ty\ty\ty\ty\t0.9\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no probability"):
         conf.read_table(path)
 

@@ -9,7 +9,7 @@ and the extractor compute them the same way:
 * ``source``: a coded source;  ``target``: a coded target, or a symmetric type (MEET,
   AGREE: every party is a participant);  ``mentions``: more than one mention;
   ``title``: the trigger is in the headline;  ``attributed``: reported speech of someone
-  (an event inside a quotation is more often wrong).
+  (an event inside a quotation is more often wrong);  ``location``: a place was resolved.
 """
 
 from __future__ import annotations
@@ -21,14 +21,20 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CONFIDENCE_TSV = DATA_DIR / "confidence.tsv"
-FEATURES = ("source", "target", "mentions", "title", "attributed")
+FEATURES = ("source", "target", "mentions", "title", "attributed", "location")
 SYMMETRIC_TYPES = frozenset({"MEET", "AGREE"})
 
 Features = tuple[bool, ...]
 
 
 def features(
-    event_type: str, n_source: int, n_target: int, n_mentions: int, in_title: bool, attributed: bool
+    event_type: str,
+    n_source: int,
+    n_target: int,
+    n_mentions: int,
+    in_title: bool,
+    attributed: bool,
+    has_location: bool,
 ) -> Features:
     """The calibration features of an event, in the order of :data:`FEATURES`."""
     return (
@@ -37,6 +43,7 @@ def features(
         n_mentions > 1,
         in_title,
         attributed,
+        has_location,
     )
 
 
@@ -49,6 +56,7 @@ def features_of_record(record: Mapping[str, Any], title_length: int) -> Features
         len(record.get("mentions") or []),
         int(record["trigger"]["start"]) < title_length,
         record.get("attributed_to") is not None,
+        record.get("location") is not None,
     )
 
 

@@ -335,10 +335,10 @@ def _cluster_date(
 
 
 def _confidence(
-    cl: Cluster, src: list, tgt: list, n_mentions: int, in_title: bool, attributed: bool
+    cl: Cluster, src: list, tgt: list, n_mentions: int, in_title: bool, attributed: bool, located: bool
 ) -> float:
     """The calibrated probability that the event is right (extractor/confidence.py)."""
-    return confidence(features(cl.type, len(src), len(tgt), n_mentions, in_title, attributed))
+    return confidence(features(cl.type, len(src), len(tgt), n_mentions, in_title, attributed, located))
 
 
 def _location_record(doc: Doc, place: PlaceMention) -> Location:
@@ -438,7 +438,13 @@ def build(
                 attributed_to=Attribution(text=doc.text[att.start : att.end], code=att.code) if att else None,
                 sentence=doc.text[sent.start : sent.end].strip()[:MAX_SENTENCE_CHARS],
                 confidence=_confidence(
-                    cl, src, tgt, len(spans), head.trig.start < len(article.title), att is not None
+                    cl,
+                    src,
+                    tgt,
+                    len(spans),
+                    head.trig.start < len(article.title),
+                    att is not None,
+                    place is not None,
                 ),
                 extractor=EXTRACTOR_VERSION,
                 published_at=article.published_at,
