@@ -659,6 +659,9 @@ def test_a_counterparts_name_is_learned_for_the_article() -> None:
     # one word after the counterpart is no name ('لدعمه' is 'for his support')
     got = _actors('وانتقد الرئيس الأمريكي نظيره الكندي لدعمه "الاتفاق"')
     assert ("الكندي", "CAN") in got and not any("لدعمه" in span for span, _ in got)
+    # a purpose phrase after the counterpart is no name either
+    got = _actors("وهاتف الرئيس الكندي نظيره الياباني لبحث الأوضاع في المنطقة")
+    assert ("الياباني", "JPN") in got
 
 
 def test_an_organisation_adjective_listed_as_a_collective_still_composes_with_a_role() -> None:

@@ -1140,6 +1140,13 @@ def _name_before(doc: Doc, m: ActorMention, taken: set[int]) -> list[int]:
     return run
 
 
+def _phrase_like(doc: Doc, run: list[int]) -> bool:
+    """A run of words that reads as a phrase, not a personal name: a word with the article
+    ('الأوضاع') or a first word with a preposition ('لبحث', 'بدعم')."""
+    first = doc.tokens[run[0]].norm
+    return any(_with_article(doc, j) for j in run) or (first[:1] in "بل" and len(first) > 3)
+
+
 def _after_counterpart(toks: list, i: int) -> bool:
     """Token i follows 'نظيره', 'ونظيرها', 'بنظيره' (his/her counterpart)."""
     if i == 0 or toks[i - 1].sent != toks[i].sent:
@@ -1190,7 +1197,9 @@ def _learn_names(doc: Doc, ms: list[ActorMention]) -> list[ActorMention]:
             or _with_article(doc, run[0])  # 'رئيس روسيا القرار': an object, not a name
             or any(toks[k].norm in _NOT_NAMES for k in run)  # 'أحمد فلان خلال': ran into the clause
             or (len(run) == 1 and not comma and not (j >= sent_end or toks[j].is_punct))
-            or (counterpart and len(run) < 2)  # 'نظيره الروسي لدعمه': a full name or none
+            # after a counterpart only a full name, no phrase: 'نظيره الروسي لدعمه',
+            # 'نظيره الفرنسي لبحث الأوضاع' (a purpose clause)
+            or (counterpart and (len(run) < 2 or _phrase_like(doc, run)))
         ):
             # (one bare word glued to the title, 'وزير خارجية فرنسا بأن', is no name either)
             run = _name_before(doc, m, taken)
