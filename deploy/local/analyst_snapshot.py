@@ -229,6 +229,7 @@ def render(
                 heights = [by_time.get(t, 0.0) for t in times]
                 ax.bar(times, heights, width=width, bottom=bottom, label=label, align="edge")
                 bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+            ax.set_ylim(0, max(bottom) * 1.3)  # room for the legend above the highest bar
         else:
             for label, (xs, ys) in sorted(lines.items()):
                 ax.plot(xs, ys, marker="o", linewidth=1.5, label=label)

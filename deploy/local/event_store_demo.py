@@ -76,27 +76,35 @@ def event_store_stack(articles: list[dict[str, Any]], timeout: float = 600.0) ->
             "HADATH_POSTGRES_DSN": postgres.dsn_for(database),
             "HADATH_POSTGRES_PASSWORD": postgres.password,
         }
-        # The worker publishes story rollups where this sink reads them.
-        worker_env = {"HADATH_METRICS_PORT": "0", "HADATH_STORIES_TOPIC": stories_topic(names)}
-        worker = WorkerProcess(kafka.bootstrap, names, Path(tmp) / "worker.log", worker_env)
+        # Story grouping on (docs/stories.md), its rollups where this sink reads them.
+        stories = {"HADATH_STORIES": "true", "HADATH_STORIES_TOPIC": stories_topic(names)}
+        worker = WorkerProcess(
+            kafka.bootstrap, names, Path(tmp) / "worker.log", {"HADATH_METRICS_PORT": "0", **stories}
+        )
         sink = SinkProcess(kafka.bootstrap, names, Path(tmp) / "sink.log", env)
         # Topics first: a group whose topic appears after it joined waits for a metadata refresh.
         settings = Settings(
             bootstrap_servers=kafka.bootstrap,
+            app_id=names.app_id,
             articles_topic=names.articles,
             events_topic=names.events,
             dead_letter_topic=names.dlt,
+            stories_topic=stories_topic(names),
+            stories=True,
         )
-        ensure_topics(settings, topics=[names.articles, names.events, names.dlt, stories_topic(names)])
+        ensure_topics(settings)
         with worker, sink:
             worker.wait_ready()
             sink.wait_ready()
             produce_raw(kafka.bootstrap, names.articles, records)
             deadline = time.monotonic() + timeout
-            while committed_lag(kafka.bootstrap, names.app_id, names.articles) > 0:
-                if not worker.alive or time.monotonic() > deadline:
-                    raise RuntimeError(f"the worker did not process the articles:\n{worker.log_tail()}")
-                time.sleep(0.5)
-            wait_caught_up(kafka.bootstrap, names, sink, timeout=timeout)
+            # Articles, then the story-grouping input: only then is every event on the events topic.
+            for topic in (names.articles, settings.story_input_topic):
+                while committed_lag(kafka.bootstrap, names.app_id, topic) > 0:
+                    if not worker.alive or time.monotonic() > deadline:
+                        raise RuntimeError(f"the worker did not process {topic}:\n{worker.log_tail()}")
+                    time.sleep(0.5)
+            for topic in (names.events, stories_topic(names)):
+                wait_caught_up(kafka.bootstrap, names, sink, timeout=timeout, topic=topic)
             print(f"event store: {len(records)} articles through worker and sink", flush=True)
             yield postgres.conninfo(database)

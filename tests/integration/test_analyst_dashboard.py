@@ -52,8 +52,14 @@ def test_every_panel_returns_rows_for_all_types_and_countries(event_store: str) 
                     assert rows[0][0] is not None, query.title
                 if query.time_series:
                     assert columns == ["time", "metric", "value"], query.title
-        stored = conn.execute("SELECT count(*) FROM events").fetchone()
-    assert stored and stored[0] > 50
+        events, stories, orphans = conn.execute(
+            "SELECT count(*), count(DISTINCT e.story_id), "
+            "       count(*) FILTER (WHERE e.story_id IS NOT NULL AND s.story_id IS NULL) "
+            "FROM events e LEFT JOIN stories s ON s.story_id = e.story_id"
+        ).fetchone()  # type: ignore[misc]
+    assert events > 50
+    assert 0 < stories <= events  # the worker groups stories, the sink stores every rollup
+    assert orphans == 0, "events whose story has no row in stories"
 
 
 def test_the_type_and_country_variables_narrow_every_panel(event_store: str) -> None:
