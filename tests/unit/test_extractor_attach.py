@@ -347,10 +347,10 @@ def test_nationality_inside_another_event_pp_is_not_the_subject() -> None:
 
 def test_wa_verb_shares_the_subject_of_a_kana_qad_clause() -> None:
     # 'كان X قد VERB … وVERB2': the second verb's subject is X even when VERB is no trigger
-    c = _one("وكان الرئيس الأردني قد استدعى السفير أمس واتهم إسرائيل بخرق الاتفاق", "ACCUSE")
+    c = _one("وكان الرئيس الأردني قد غادر القصر أمس واتهم إسرائيل بخرق الاتفاق", "ACCUSE")
     assert _keys(c.source) == ["JOR"] and _keys(c.target) == ["ISR"]
     # without كان … قد no subject is invented
-    c = _one("استدعى الرئيس الأردني السفير. واتهم إسرائيل بخرق الاتفاق", "ACCUSE")
+    c = _one("غادر الرئيس الأردني القصر. واتهم إسرائيل بخرق الاتفاق", "ACCUSE")
     assert "JOR" not in _keys(c.source)
 
 
