@@ -1,9 +1,9 @@
 """Stage 4½: every token analysed once; then typed chunks of a sentence.
 
 `token_info(doc)` computes, once per document, the attributes that later stages and
-the rule engine read for each token: the word without a leading و/ف, its cue kinds
-(`data/cues.tsv`), the cue kinds of the two-word phrase it ends (من المقرر), the cue
-kinds after a future سـ (سيجري → LIGHT) and its trigger readings. Each attribute is
+the rule engine read for each token: the word without a leading و/ف, its clitic splits,
+its cue kinds (`data/cues.tsv`), the cue kinds after a future سـ (سيجري → LIGHT) and
+whether it has a trigger reading (the two-word cue phrases, من المقرر, by `phrase_kinds`). Each attribute is
 memoised per word form, so a document costs one cached lookup per token.
 
 `chunks(...)` turns one sentence into typed chunks with token offsets — actor, trigger,
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from hadath.extractor.cues import kinds_by_form, kinds_of
+from hadath.extractor.morph import Split, splits
 from hadath.extractor.text import Doc
 from hadath.extractor.triggers import head_readings
 
@@ -40,6 +41,7 @@ class TokenInfo:
     kinds: frozenset[str]  # cue kinds of the token (also after و/ف)
     future_kinds: frozenset[str]  # cue kinds of the word after a future سـ (سيجري → LIGHT)
     has_reading: bool  # the word has a trigger reading (triggers.tsv)
+    splits: tuple[Split, ...]  # its clitic splits (morph.splits), the unsplit reading first
 
 
 @lru_cache(maxsize=200_000)
@@ -48,7 +50,7 @@ def _word_info(norm: str) -> TokenInfo:
     fut = _NONE
     if word[:2] in ("سي", "ست", "سن") and len(word) >= 4:
         fut = kinds_by_form().get(word[1:], _NONE)
-    return TokenInfo(norm, word, kinds_of(norm), fut, bool(head_readings(norm)))
+    return TokenInfo(norm, word, kinds_of(norm), fut, bool(head_readings(norm)), splits(norm))
 
 
 def token_info(doc: Doc) -> list[TokenInfo]:

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from hadath.extractor.actors import ActorMention
 from hadath.extractor.analysis import token_info
-from hadath.extractor.cues import cues, kinds_of
+from hadath.extractor.cues import cues
 from hadath.extractor.engine import default_engine
 from hadath.extractor.limits import LIMITS
-from hadath.extractor.morph import splits
 from hadath.extractor.rules import words
 from hadath.extractor.text import Doc, fold
 from hadath.extractor.triggers import TriggerMention, head_readings
@@ -128,8 +127,8 @@ class SentenceView:
         self.trig_heads: frozenset[int] | set[int] = frozenset()  # head tokens of the sentence's triggers
         self.verbs: frozenset[int] | set[int] = frozenset()  # verb triggers and speech/opinion verbs
         self.cand_types: dict[int, str] = {}  # the attached candidates' heads (for sentence rules)
-        info = token_info(doc)
-        self.kinds = [info[i].kinds for i in range(self.start, self.end)]
+        self.info = token_info(doc)  # every token's analysis (analysis.py), computed once
+        self.kinds = [self.info[i].kinds for i in range(self.start, self.end)]
 
     def norm(self, i: int) -> str:
         return self.doc.tokens[i].norm
@@ -137,7 +136,7 @@ class SentenceView:
     def is_kind(self, i: int, kind: str) -> bool:
         if self.start <= i < self.end:
             return kind in self.kinds[i - self.start]
-        return kind in kinds_of(self.doc.tokens[i].norm)
+        return kind in self.info[i].kinds
 
     def prep_before(self, a: ActorMention) -> str | None:
         if a.prep:
@@ -230,7 +229,9 @@ class SentenceView:
         tanwin alef ('لاحقا', 'رسميا') is an adverb/accusative, never a construct head."""
         tok = self.doc.tokens[j]
         w = tok.norm
-        if any(sp.enclitic and not sp.conj and sp.stem in _PREP_STEMS for sp in splits(w)) and len(w) <= 5:
+        if len(w) <= 5 and any(
+            sp.enclitic and not sp.conj and sp.stem in _PREP_STEMS for sp in self.info[j].splits
+        ):
             return True  # a resumptive pronoun PP: 'طالبت به موسكو'
         return (
             tok.is_punct
@@ -239,7 +240,7 @@ class SentenceView:
             or w in _TEMPORAL_ADJ
             or j in self.actor_end
             or w.isdigit()
-            or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not head_readings(w))
+            or (len(w) >= 4 and w.endswith("ا") and not w.startswith("ال") and not self.info[j].has_reading)
         )
 
     def _np_head(self, j: int, lo: int, head: int) -> int:
@@ -273,9 +274,10 @@ class SentenceView:
             for pre in ("بال", "لل", "وبال", "وللل", "كال"):
                 if w.startswith(pre) and len(w) > len(pre) + 2:
                     return "ل" if "لل" in pre else pre.lstrip("و")[0]
-            if w[:1] == "ل" and len(w) >= 5 and not head_readings(w):
+            if w[:1] == "ل" and len(w) >= 5 and not self.info[j].has_reading:
                 return "ل"  # 'لمواقع عسكرية سورية'
-            if w[:1] == "ب" and len(w) >= 5 and any(sp.prep == "ب" for sp in splits(w)) and head_readings(w):
+            ti = self.info[j]
+            if w[:1] == "ب" and len(w) >= 5 and any(sp.prep == "ب" for sp in ti.splits) and ti.has_reading:
                 return "ب"  # 'مدعومة بغارات جوية روسية': the adjective of another event noun's PP
             j -= 1
             steps += 1
@@ -320,7 +322,7 @@ class SentenceView:
         for i in range(t.tok_end, min(self.end, t.tok_end + 6)):
             if self.norm(i) in _COMMA or self.is_kind(i, "STOP"):
                 break
-            for sp in splits(self.norm(i)):
+            for sp in self.info[i].splits:
                 if sp.enclitic in ("ه", "ها", "هم") and sp.stem in _PREP_STEMS:
                     return True
         return False
@@ -365,11 +367,11 @@ class SentenceView:
         w = tok.norm
         if tok.is_punct or w.isdigit() or len(w) < 3 or w in ("و", "ان", "أن", "إن"):
             return False
-        if self.kinds[j - self.start] if self.start <= j < self.end else kinds_of(w):
+        if self.info[j].kinds:
             return False
         if w.endswith("ا") and not w.startswith("ال"):
             return False
-        return not head_readings(w)
+        return not self.info[j].has_reading
 
     def amma_topic(self, t: TriggerMention) -> Group | None:
         """'أما X ... فـVERB': X is the topic and the subject of the ف-verb."""
@@ -460,13 +462,8 @@ def _mode(sv: SentenceView, t: TriggerMention, fired: list[str]) -> tuple[str, b
 
 
 def _joint(sv: SentenceView, t: TriggerMention) -> bool:
-    for k in range(t.tok_end, min(sv.end, t.tok_end + 16)):
-        if sv.is_kind(k, "JOINT"):
-            return True
-        w = sv.norm(k)
-        if any(sp.stem in ("مع", "معا") for sp in splits(w)) and w != "مع":
-            continue
-    return False
+    """A joint-action word (تعاون، حوار، محادثات …) in the complement of دعا: a proposal."""
+    return any(sv.is_kind(k, "JOINT") for k in range(t.tok_end, min(sv.end, t.tok_end + 16)))
 
 
 def _rule_subject(sv: SentenceView, t: TriggerMention, fired: list[str]) -> Group | None:
@@ -789,7 +786,7 @@ def _object_pronoun(sv: SentenceView, t: TriggerMention) -> str | None:
         return t.split.enclitic if t.entry.type == "DENY" else None
     if w in _COMMA or w in (".", ":", "؛") or j in sv.actor_end:
         return t.split.enclitic
-    if t.entry.type == "DENY" and t.split.enclitic in ("ها", "ه") and head_readings(w):
+    if t.entry.type == "DENY" and t.split.enclitic in ("ها", "ه") and sv.info[j].has_reading:
         return t.split.enclitic  # 'اتهامات تنفيها إيران': the accusations just named
     return None
 
@@ -1093,7 +1090,7 @@ def _meeting_clause(
     for g in sv.groups(verb + 1, min(sv.end, verb + 10), verb):
         if g.prep in (None, "ب", "بين", "مع"):
             parts.extend(g.actors)
-    if parts and any(sp.enclitic in ("ه", "ها", "هم") for sp in splits(sv.norm(verb))):
+    if parts and any(sp.enclitic in ("ه", "ها", "هم") for sp in sv.info[verb].splits):
         sp = _speaker_before(says, t.tok) or last_speaker  # 'جمعه': him, the speaker
         if sp is not None:
             parts.insert(0, sp)
