@@ -583,3 +583,23 @@ def test_the_leads_date_of_a_planned_summit_does_not_date_what_happened() -> Non
         "وقال وزير الخارجية المصري إن مصر تدين الهجوم على المسجد."
     )
     assert ("تدين", None) in _event_dates("", body)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("وقعت الاتفاقية في 7 / 3 / 2016م في الرياض", "7 / 3 / 2016م", "2016-03-07"),
+        ("وقعت الاتفاقية في 7/3/2016 في الرياض", "7/3/2016", "2016-03-07"),
+        # a weekday with its Hijri and its Gregorian date is one mention, resolved by the latter
+        ("وصل الوفد يوم الأحد 27 / 5 / 1437هـ الموافق 6 / 3 / 2016م إلى الرياض", None, "2016-03-06"),
+    ],
+)
+def test_numeric_dates_with_spaced_separators(text: str, span: str | None, value: str) -> None:
+    m = one(text)
+    assert span is None or m.text == span
+    assert resolve(m, None) == (value, "day")
+
+
+def test_a_hijri_numeric_date_is_never_read_as_gregorian() -> None:
+    assert find_dates("صدر القرار بتاريخ 27 / 5 / 1437هـ") == []
+    assert find_dates("رقم (84 / 44)") == []

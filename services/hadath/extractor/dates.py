@@ -22,8 +22,10 @@ Decisions where the spec is silent (documented here, tested in tests/unit/test_d
   before publication. The modifier wins over ``planned``.
 * "أمس الأول"/"أول أمس" = two days back, "بعد غد" = two days ahead, "الليلة الماضية" =
   yesterday, "الليلة" = today. "أمس الاثنين", "اليوم الخميس" are one weekday mention.
-* A weekday directly followed by an explicit date ("الاثنين 9 نيسان/أبريل") is one mention
-  resolved by the explicit date.
+* A weekday directly followed by an explicit date ("الاثنين 9 نيسان/أبريل"), also across
+  its Hijri date ("الأحد 27/5/1437هـ الموافق 6/3/2016م"), is one mention resolved by the
+  explicit Gregorian date. Numeric dates may have spaces around their separators
+  ("6 / 3 / 2016م"); a Hijri date alone is not resolved (no Hijri calendar here).
 * A month name alone: needs a cue so that words such as "مارس" (he practised), "آب"/"أب"
   (father) or "مفاعل تموز" are not dates — a day number or ordinal, a part-of-month word
   (منتصف، مطلع …), "شهر", a year, a modifier (الماضي …), a paired name ("آذار/مارس"), or a
@@ -133,10 +135,14 @@ _YEAR = r"(?:19|20)\d\d(?!\d)"
 # Branch bodies, tried in this order at each token start (first success wins, so
 # "أمس الاثنين" is one weekday rather than "أمس" + "الاثنين"). Each branch is
 # ``(body, tail)``: ``body`` is the reported span, ``tail`` the right boundary.
+# "4/8/2015", "4 / 8 / 2015م" (Saudi style; a Hijri "19 / 10 / 1436هـ" is no match: its
+# year is not 19xx/20xx)
 _B_NUMERIC = (
-    r"(?<![/.\-])(?:(?P<ny>" + _YEAR + r")(?P<s1>[/\-.])(?P<nm>[01]?\d)(?P=s1)(?P<nd>[0-3]?\d)"
-    r"|(?P<nd2>[0-3]?\d)(?P<s2>[/\-.])(?P<nm2>[01]?\d)(?P=s2)(?P<ny2>" + _YEAR + r"))",
-    r"(?![\w/]|[.\-]\d)",
+    r"(?<![/.\-])(?<![/.\-]\s)(?:(?P<ny>"
+    + _YEAR
+    + r")(?P<s1>\s?[/\-.]\s?)(?P<nm>[01]?\d)(?P=s1)(?P<nd>[0-3]?\d)"
+    r"|(?P<nd2>[0-3]?\d)(?P<s2>\s?[/\-.]\s?)(?P<nm2>[01]?\d)(?P=s2)(?P<ny2>" + _YEAR + r")(?:م(?!\w))?)",
+    r"(?![\w/]|\s?[/.\-]\s?\d)",
 )
 _B_DATE = (
     r"(?:(?:(?P<dn>[0-3]?\d)\s+(?:من\s+)?|(?P<do>" + _ORD + r")\s+من\s+|(?P<part>" + _PART_MON + r")\s+)"
@@ -170,7 +176,8 @@ _B_PERIOD = (
 )
 _B_YEAR = (r"" + _YEAR_NOUN + r"\s+(?P<year>" + _YEAR + r")", r"(?:م)?(?!\w)")
 
-_BRIDGE = re.compile(r"[\s،,\-–(]*(?:الموافق[\s،,]*)?")  # weekday … explicit date
+# weekday … explicit date, also across its Hijri date: "الثلاثاء 19/10/1436هـ الموافق 4/8/2015م"
+_BRIDGE = re.compile(r"[\s،,\-–(]*(?:[0-3]?\d\s?/\s?[01]?\d\s?/\s?1[34]\d\d\s?ه?[\s،,]*)?(?:الموافق[\s،,]*)?")
 
 
 def _relation(word: str | None) -> str | None:
