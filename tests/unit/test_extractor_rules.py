@@ -26,7 +26,20 @@ def _fired(text: str) -> list[list[str]]:
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_examples(rule):
     """The rule fires on a candidate of each positive example and on none of each negative
-    one (which must still give a candidate, so the negative is not vacuous)."""
+    one (which must still give a candidate, so the negative is not vacuous). A drop rule
+    leaves no candidate to carry its id: there the positive gives fewer candidates with the
+    rule than without it, and the negative the same ones."""
+    if rule.action.drop:
+        without = Engine(RULES, disabled={rule.id})
+        for text in rule.examples.positive:
+            with using_engine(without):
+                off = len(_fired(text))
+            assert len(_fired(text)) < off, f"{rule.id} dropped nothing in {text!r}"
+        for text in rule.examples.negative:
+            with using_engine(without):
+                off = len(_fired(text))
+            assert off and len(_fired(text)) == off, f"{rule.id} dropped a candidate of {text!r}"
+        return
     for text in rule.examples.positive:
         fired = _fired(text)
         assert any(rule.id in f for f in fired), f"{rule.id} did not fire on {text!r}: {fired}"

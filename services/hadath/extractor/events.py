@@ -466,6 +466,15 @@ def _joint(sv: SentenceView, t: TriggerMention) -> bool:
     return any(sv.is_kind(k, "JOINT") for k in range(t.tok_end, min(sv.end, t.tok_end + 16)))
 
 
+def _dropped(sv: SentenceView, t: TriggerMention, fired: list[str]) -> bool:
+    """A reading that is no event at all (data/rules/drop.yaml: declined to comment)."""
+    for d in default_engine().decide("drop", sv, t):
+        if d.action.drop:
+            fired.append(d.rule.id)
+            return True
+    return False
+
+
 def _rule_subject(sv: SentenceView, t: TriggerMention, fired: list[str]) -> Group | None:
     """The subject a rule of data/rules/subject.yaml captures ('سبق لـX أن VERB' → X)."""
     for d in default_engine().decide("subject", sv, t):
@@ -1611,8 +1620,8 @@ def _attach(
     else:
         _noun_arguments(sv, t, verbs, st, symmetric)
     _fill_targets(sv, t, st, symmetric)
-    if etype == "REJECT" and any(sv.is_kind(k, "NOCOMMENT") for k in range(t.tok_end, min(sv.end, hi + 4))):
-        return None  # 'رفضت المتحدثة التعليق': declined to comment
+    if _dropped(sv, t, fired):  # data/rules/drop.yaml: 'رفضت المتحدثة التعليق'
+        return None
     if e.required and not any(r in st.filled for r in e.required):
         return None
     concluded = _symmetric_parties(sv, t, st, etype, symmetric, says, last_speaker)

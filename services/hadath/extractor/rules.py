@@ -146,6 +146,7 @@ class Action(_Strict):
     standalone: bool | None = None  # False: not an event on its own (still a possible extra mention)
     distinct: bool | None = None  # True: an earlier, different event (never merged in its sentence)
     veto: bool = False  # decides nothing and ends its priority tier: lower tiers go on
+    drop: bool | None = None  # True: the mention is no event at all (no candidate)
     retype: str | None = None  # the event type it becomes (هاجم ترامب سيشنز: CONDEMN, not ATTACK)
     subject: Literal["subject"] | None = None  # the captured actor is the trigger's subject
 
@@ -171,7 +172,7 @@ class Rule(Pattern):
     @model_validator(mode="after")
     def _decides(self) -> Rule:
         a = self.action
-        decides = (a.mode, a.standalone, a.distinct, a.retype, a.subject)
+        decides = (a.mode, a.standalone, a.distinct, a.retype, a.subject, a.drop)
         if not a.veto and all(x is None for x in decides):
             raise ValueError("the action decides nothing")
         captures = {s.capture for s in (*self.before, *self.after) if s.capture}
