@@ -18,6 +18,9 @@ Two events are the same story (:func:`same_story`) when they have
   with one naming more; an event with no coded party matches nothing) and compatible places
   (equal, or one unknown, or one the country the other lies in).
 
+"Days apart" (:func:`days_apart`) compares the spans of days each event may have happened on: a
+date of month precision covers its month up to the publication day; overlapping spans are 0 apart.
+
 An event joins the first story (oldest first) whose founding event it is the same story as;
 otherwise it founds a new story. The story id is derived from the founding event's id, so it
 never changes while the story grows, and replaying the same event is a no-op.
@@ -25,8 +28,9 @@ never changes while the story grows, and replaying the same event is a no-op.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -55,8 +59,9 @@ class StoryEvent:
     place: str | None
     place_country: str | None
     place_is_country: bool
-    day: date | None
+    day: date | None  # the first day the event may have happened (``event_time``, UTC)
     seen: datetime | None  # publication time of the article
+    last_day: date | None = None  # the last day it may have happened; None: ``day`` itself
 
     @classmethod
     def of(cls, event: Event) -> StoryEvent:
@@ -74,6 +79,7 @@ class StoryEvent:
             place_is_country=bool(loc and loc.country and loc.name and _is_country(loc.name, loc.country)),
             day=_utc_day(when),
             seen=event.published_at,
+            last_day=_last_possible_day(event),
         )
 
 
@@ -81,6 +87,27 @@ def _utc_day(when: datetime | None) -> date | None:
     if when is None:
         return None
     return (when.astimezone(UTC) if when.tzinfo else when).date()
+
+
+def _last_possible_day(event: Event) -> date | None:
+    """A date of month precision ("in April") is the whole month, but not after the article
+    was published; a day-precision date, or the publication day standing in for a missing
+    date, is that one day (None)."""
+    resolved = event.date
+    if resolved is None or resolved.precision != "month" or not resolved.value:
+        return None
+    year, month = (int(part) for part in resolved.value.split("-")[:2])
+    month_end = date(year, month, calendar.monthrange(year, month)[1])
+    published = _utc_day(event.published_at)
+    return min(month_end, published) if published and published >= date(year, month, 1) else month_end
+
+
+def days_apart(a: StoryEvent, b: StoryEvent) -> int | None:
+    """Days between the two events' possible days (0 when the spans overlap); None without a day."""
+    if a.day is None or b.day is None:
+        return None
+    a_last, b_last = a.last_day or a.day, b.last_day or b.day
+    return max((b.day - a_last).days, (a.day - b_last).days, 0)
 
 
 def _is_country(name: str, country: str) -> bool:
@@ -103,9 +130,9 @@ def _compatible_places(a: StoryEvent, b: StoryEvent) -> bool:
 
 def same_story(a: StoryEvent, b: StoryEvent, window_days: int = WINDOW_DAYS) -> bool:
     """The pairwise decision (symmetric)."""
-    if a.type != b.type or a.day is None or b.day is None:
+    apart = days_apart(a, b)
+    if a.type != b.type or apart is None:
         return False
-    apart = abs((a.day - b.day).days)
     if a.place is not None and a.place == b.place and not a.place_is_country:
         # a report without coded parties still names the town; named parties must agree
         parties_agree = not a.parties or not b.parties or _compatible_parties(a.parties, b.parties)
@@ -158,6 +185,7 @@ def founder_record(e: StoryEvent) -> dict[str, object]:
         "place": e.place,
         "place_country": e.place_country,
         "day": e.day.isoformat() if e.day else None,
+        "last_day": e.last_day.isoformat() if e.last_day else None,
     }
 
 
@@ -174,6 +202,8 @@ def founder_from_record(record: dict) -> StoryEvent:
         place_is_country=bool(place and country and _is_country(place, country)),
         day=date.fromisoformat(record["day"]) if record["day"] else None,
         seen=None,
+        # records written before last_day existed have none: the founding day alone
+        last_day=date.fromisoformat(record["last_day"]) if record.get("last_day") else None,
     )
 
 
@@ -233,13 +263,24 @@ def _sort_time(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
-def assign(open_stories: Iterable[Story], e: StoryEvent, window_days: int = WINDOW_DAYS) -> Decision:
-    """The story ``e`` belongs to, given the open stories of its type (oldest first)."""
+def assign(
+    open_stories: Iterable[Story],
+    e: StoryEvent,
+    window_days: int = WINDOW_DAYS,
+    founders: Mapping[str, StoryEvent] | None = None,
+) -> Decision:
+    """The story ``e`` belongs to, given the open stories of its type (oldest first).
+
+    ``founders`` (story_id -> founding event) keeps what a Story does not carry (the span of
+    a month-precision date); without it the founder is rebuilt from the story (its day)."""
     candidates = {story.story_id: story for story in open_stories}
     for story in candidates.values():
         if e.event_id in story.event_ids:
             return Decision(story, founded=False, changed=False)
-    chosen = choose((founder_of(story) for story in candidates.values()), e, window_days)
+    known = founders or {}
+    chosen = choose(
+        (known.get(story.story_id) or founder_of(story) for story in candidates.values()), e, window_days
+    )
     if chosen is not None:
         return Decision(joined(candidates[chosen], e), founded=False, changed=True)
     return Decision(new_story(e), founded=True, changed=True)
@@ -248,10 +289,13 @@ def assign(open_stories: Iterable[Story], e: StoryEvent, window_days: int = WIND
 def group(events: Iterable[StoryEvent], window_days: int = WINDOW_DAYS) -> dict[str, str]:
     """event_id -> story_id for events taken in order (what the worker does, without Kafka)."""
     stories: dict[str, Story] = {}
+    founders: dict[str, StoryEvent] = {}
     out: dict[str, str] = {}
     for e in events:
         pool = [s for s in stories.values() if s.type == e.type]
-        decision = assign(pool, e, window_days)
+        decision = assign(pool, e, window_days, founders)
+        if decision.founded:
+            founders[decision.story.story_id] = e
         stories[decision.story.story_id] = decision.story
         out[e.event_id] = decision.story.story_id
     return out

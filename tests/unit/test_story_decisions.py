@@ -8,7 +8,17 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hadath.stories import PLACE_WINDOW_DAYS, StoryEvent, assign, group, same_story, scoring_key
+from hadath.stories import (
+    PLACE_WINDOW_DAYS,
+    StoryEvent,
+    assign,
+    days_apart,
+    founder_from_record,
+    founder_record,
+    group,
+    same_story,
+    scoring_key,
+)
 
 BASE = StoryEvent(
     event_id="e1",
@@ -106,3 +116,18 @@ def test_grouping_is_deterministic_and_symmetric_pairwise(batch):
     for a in batch:
         for b in batch:
             assert same_story(a, b) == same_story(b, a)
+
+
+def test_a_date_of_month_precision_spans_its_month_up_to_publication():
+    in_april = _other(day=date(2018, 4, 1), last_day=date(2018, 4, 12), place=None)
+    assert same_story(BASE, in_april)  # "in April", published on the 12th: the 12th is possible
+    assert same_story(in_april, BASE)
+    assert days_apart(in_april, _other(day=date(2018, 4, 15))) == 3
+    assert not same_story(in_april, _other(day=date(2018, 4, 13), place=None))
+
+
+def test_a_founder_record_keeps_the_span_and_reads_old_records():
+    in_april = _other(day=date(2018, 4, 1), last_day=date(2018, 4, 30))
+    assert founder_from_record(founder_record(in_april)).last_day == date(2018, 4, 30)
+    old = {k: v for k, v in founder_record(BASE).items() if k != "last_day"}
+    assert founder_from_record(old).last_day is None

@@ -4,12 +4,17 @@ The labels say which events of different corpus articles report the same real-wo
 Pairs: every two labelled events of the same type from different articles with the same story
 tag are "same"; with different tags and event days at most 3 days apart, "looks alike but is
 not". The pair precision and recall of :func:`hadath.stories.same_story` are printed and held to
-the floors measured when the labels were made (docs/stories.md), so a change to the grouping or
-the extractor that loses them fails. Skips only when the corpus is absent.
+the floors measured (docs/stories.md), so a change to the grouping or the extractor that loses
+them fails. Skips only when the corpus is absent.
+
+Against fitting the labels, the articles are split in two halves by a hash of their id: rules
+are tuned on the pairs within the "tune" half, and the pairs within the "report" half are
+printed as the held-out figure (pairs across the halves count only in "all").
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -34,9 +39,13 @@ CORPUS = next(
     ROOT.parent / "shared" / "corpus" / "articles.jsonl",
 )
 LOOK_ALIKE_DAYS = 3
-# measured when the labels were made (docs/stories.md): precision 0.660, recall 0.290
-PRECISION_FLOOR = 0.60
-RECALL_FLOOR = 0.26
+# all pairs, measured (docs/stories.md): precision 0.681, recall 0.385; floors a small margin below
+PRECISION_FLOOR = 0.65
+RECALL_FLOOR = 0.36
+
+
+def _half(article_id: str) -> str:
+    return "tune" if hashlib.sha1(article_id.encode("utf-8")).digest()[0] % 2 == 0 else "report"
 
 
 def _labels() -> list[tuple[str, str, int, str]]:
@@ -82,7 +91,8 @@ def labelled_events():
 
 def test_pair_precision_and_recall_on_the_labels(labelled_events):
     facts = [(StoryEvent.of(event), story) for event, story in labelled_events]
-    tp = fp = fn = same = different = 0
+    counts = {part: {"tp": 0, "fp": 0, "fn": 0} for part in ("all", "tune", "report")}
+    same = different = 0
     for (a, story_a), (b, story_b) in itertools.combinations(facts, 2):
         if a.article_id == b.article_id or a.type != b.type:
             continue
@@ -92,10 +102,19 @@ def test_pair_precision_and_recall_on_the_labels(labelled_events):
         same += gold
         different += not gold
         predicted = same_story(a, b)
-        tp += gold and predicted
-        fp += predicted and not gold
-        fn += gold and not predicted
-    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    print(f"story pairs: {same} same, {different} look-alike; precision {precision:.3f} recall {recall:.3f}")
+        parts = ["all"] + ([_half(a.article_id)] if _half(a.article_id) == _half(b.article_id) else [])
+        for part in parts:
+            counts[part]["tp"] += gold and predicted
+            counts[part]["fp"] += predicted and not gold
+            counts[part]["fn"] += gold and not predicted
+    scores = {
+        part: (c["tp"] / max(c["tp"] + c["fp"], 1), c["tp"] / max(c["tp"] + c["fn"], 1))
+        for part, c in counts.items()
+    }
+    print(
+        f"story pairs: {same} same, {different} look-alike; "
+        + "; ".join(f"{part} precision {p:.3f} recall {r:.3f}" for part, (p, r) in scores.items())
+    )
     assert same >= 100 and different >= 100
+    precision, recall = scores["all"]
     assert precision >= PRECISION_FLOOR and recall >= RECALL_FLOOR
