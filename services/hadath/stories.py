@@ -13,13 +13,16 @@ Two events are the same story (:func:`same_story`) when they have
   disagree (either side without coded parties, or compatible as below) and event days
   (``event_time``, UTC) at most ``PLACE_WINDOW_DAYS`` apart: later reports of an attack on a
   town often carry only their own publication day; or
-* event days at most ``WINDOW_DAYS`` apart, compatible parties (the actor scoring keys, spec
-  §5, of one event are a subset of the other's: a report naming fewer parties is compatible
-  with one naming more; an event with no coded party matches nothing) and compatible places
-  (equal, or one unknown, or one the country the other lies in).
+* event days at most ``WINDOW_DAYS`` apart, compatible roles (:func:`_compatible_roles`: the
+  actor scoring keys, spec §5, of one event's sources contain or are contained in the other's,
+  and likewise the targets: a report naming fewer parties is compatible with one naming more,
+  A striking B is not B striking A; an event with no coded party matches nothing) and
+  compatible places (equal, or one unknown, or one the country the other lies in).
 
 "Days apart" (:func:`days_apart`) compares the spans of days each event may have happened on: a
-date of month precision covers its month up to the publication day; overlapping spans are 0 apart.
+date of month precision covers its month up to the publication day; an event without a date
+(dated by its article's publication day) the publication day and ``UNDATED_LAG_DAYS`` before;
+a date of day precision its day. Overlapping spans are 0 apart.
 
 An event joins the first story (oldest first) whose founding event it is the same story as;
 otherwise it founds a new story. The story id is derived from the founding event's id, so it
@@ -32,7 +35,7 @@ import calendar
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from hadath_schemas import Event, Story
 
@@ -62,6 +65,9 @@ class StoryEvent:
     day: date | None  # the first day the event may have happened (``event_time``, UTC)
     seen: datetime | None  # publication time of the article
     last_day: date | None = None  # the last day it may have happened; None: ``day`` itself
+    first_day: date | None = None  # the first day it may have happened; None: ``day`` itself
+    sources: frozenset[str] = frozenset()  # scoring keys by role (``parties`` is their union)
+    targets: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, event: Event) -> StoryEvent:
@@ -80,6 +86,9 @@ class StoryEvent:
             day=_utc_day(when),
             seen=event.published_at,
             last_day=_last_possible_day(event),
+            first_day=_first_possible_day(event),
+            sources=frozenset(scoring_key(a.code) for a in event.source),
+            targets=frozenset(scoring_key(a.code) for a in event.target),
         )
 
 
@@ -102,12 +111,25 @@ def _last_possible_day(event: Event) -> date | None:
     return min(month_end, published) if published and published >= date(year, month, 1) else month_end
 
 
+UNDATED_LAG_DAYS = 1
+"""An event its article gives no date for is dated by the publication day; it may have happened
+up to this many days before (yesterday's news)."""
+
+
+def _first_possible_day(event: Event) -> date | None:
+    if event.date is not None and event.date.value:
+        return None
+    published = _utc_day(event.event_time)
+    return published - timedelta(days=UNDATED_LAG_DAYS) if published else None
+
+
 def days_apart(a: StoryEvent, b: StoryEvent) -> int | None:
     """Days between the two events' possible days (0 when the spans overlap); None without a day."""
     if a.day is None or b.day is None:
         return None
+    a_first, b_first = a.first_day or a.day, b.first_day or b.day
     a_last, b_last = a.last_day or a.day, b.last_day or b.day
-    return max((b.day - a_last).days, (a.day - b_last).days, 0)
+    return max((b_first - a_last).days, (a_first - b_last).days, 0)
 
 
 def _is_country(name: str, country: str) -> bool:
@@ -118,6 +140,21 @@ def _is_country(name: str, country: str) -> bool:
 
 def _compatible_parties(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and (a <= b or b <= a)
+
+
+def _nested(a: frozenset[str], b: frozenset[str]) -> bool:
+    return not a or not b or a <= b or b <= a
+
+
+def _compatible_roles(a: StoryEvent, b: StoryEvent) -> bool:
+    """Some coded party on both sides, and source with source, target with target, one set
+    containing the other (a side one report leaves empty agrees with anything): A striking B
+    is not B striking A. Founders kept without roles (old records) compare as one set."""
+    if not (a.parties and b.parties):
+        return False
+    if not (a.sources or a.targets) or not (b.sources or b.targets):
+        return _compatible_parties(a.parties, b.parties)
+    return _nested(a.sources, b.sources) and _nested(a.targets, b.targets)
 
 
 def _compatible_places(a: StoryEvent, b: StoryEvent) -> bool:
@@ -139,7 +176,7 @@ def same_story(a: StoryEvent, b: StoryEvent, window_days: int = WINDOW_DAYS) -> 
         return apart <= PLACE_WINDOW_DAYS and parties_agree
     if apart > window_days:
         return False
-    return _compatible_parties(a.parties, b.parties) and _compatible_places(a, b)
+    return _compatible_roles(a, b) and _compatible_places(a, b)
 
 
 def story_id(founder: StoryEvent) -> str:
@@ -186,6 +223,9 @@ def founder_record(e: StoryEvent) -> dict[str, object]:
         "place_country": e.place_country,
         "day": e.day.isoformat() if e.day else None,
         "last_day": e.last_day.isoformat() if e.last_day else None,
+        "first_day": e.first_day.isoformat() if e.first_day else None,
+        "sources": sorted(e.sources),
+        "targets": sorted(e.targets),
     }
 
 
@@ -202,8 +242,11 @@ def founder_from_record(record: dict) -> StoryEvent:
         place_is_country=bool(place and country and _is_country(place, country)),
         day=date.fromisoformat(record["day"]) if record["day"] else None,
         seen=None,
-        # records written before last_day existed have none: the founding day alone
+        # records written before these keys existed: the founding day alone, roles as one set
         last_day=date.fromisoformat(record["last_day"]) if record.get("last_day") else None,
+        first_day=date.fromisoformat(record["first_day"]) if record.get("first_day") else None,
+        sources=frozenset(record.get("sources", ())),
+        targets=frozenset(record.get("targets", ())),
     )
 
 

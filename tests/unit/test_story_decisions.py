@@ -131,3 +131,29 @@ def test_a_founder_record_keeps_the_span_and_reads_old_records():
     assert founder_from_record(founder_record(in_april)).last_day == date(2018, 4, 30)
     old = {k: v for k, v in founder_record(BASE).items() if k != "last_day"}
     assert founder_from_record(old).last_day is None
+
+
+def test_an_undated_report_may_tell_of_the_day_before_publication():
+    yesterday = _other(day=date(2018, 4, 13), first_day=date(2018, 4, 12), place=None)
+    assert same_story(BASE, yesterday) and same_story(yesterday, BASE)
+    assert not same_story(BASE, replace(yesterday, day=date(2018, 4, 14), first_day=date(2018, 4, 13)))
+
+
+def test_roles_are_compared_side_by_side():
+    # no place: the town rule (parties as one set, a week's window) is not in play
+    strike = replace(
+        BASE,
+        type="ATTACK",
+        place=None,
+        parties=frozenset({"ISR", "SYR"}),
+        sources=frozenset({"ISR"}),
+        targets=frozenset({"SYR"}),
+    )
+    back = _other(
+        type="ATTACK", place=None, parties=strike.parties, sources=strike.targets, targets=strike.sources
+    )
+    assert not same_story(strike, back)  # B striking A
+    unsaid = replace(back, parties=frozenset({"SYR"}), sources=frozenset(), targets=frozenset({"SYR"}))
+    assert same_story(strike, unsaid)  # the source left unsaid agrees
+    unroled = replace(back, sources=frozenset(), targets=frozenset())  # an old founder record
+    assert same_story(strike, unroled)
