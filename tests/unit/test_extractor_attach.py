@@ -360,3 +360,21 @@ def test_collective_western_countries_are_an_uncoded_addressee() -> None:
     c = _one("وحذرت إيران البلدان الغربية من أي تصعيد عسكري", "THREATEN")
     assert _keys(c.source) == ["IRN"] and _keys(c.target) == []
     assert c.target and all(a.code is None for a in c.target)
+
+
+def test_dateline_colon_is_no_speaker() -> None:
+    """'الرياض: …' / 'واس - الرياض: …' opening the body says where the story was filed; the
+    same colon in the headline names the speaker."""
+
+    def cands(title: str, body: str) -> list[Candidate]:
+        return analyse(f"{title}\n{body}", len(title))[1]
+
+    datelines = ("الرياض: أدانت الإمارات الهجوم على الناقلات.", "واس - الرياض: ندين بشدة الهجوم على السفن.")
+    for body in datelines:
+        condemn = next(c for c in cands("عنوان الخبر", body) if c.type == "CONDEMN")
+        assert condemn.attributed is None
+        assert "SAU" not in _keys(condemn.source)
+    title = "الرياض: ندين بشدة الهجوم على الناقلات"
+    headline = next(c for c in cands(title, "نص الخبر.") if c.type == "CONDEMN")
+    assert headline.attributed is not None and headline.attributed.code == "SAUGOV"
+    assert _keys(headline.source) == ["SAU"]

@@ -945,10 +945,20 @@ def _deontic(
     )
 
 
+# actor kinds of a dateline ('عمان: …', 'واس - الرياض: …' opening the body): a place and
+# an agency say where the story was filed, not who speaks
+_DATELINE_KINDS = frozenset({"capital", "country", "media"})
+
+
 def _colon_speakers(sv: SentenceView) -> list[tuple[int, list[ActorMention]]]:
     """Headline/quote attribution 'روسيا وتركيا وإيران حول سوريا: نرفض …': the actors
-    before a colon (within a few words) are the speakers of what follows."""
+    before a colon (within a few words) are the speakers of what follows — not a dateline
+    (places and agencies before a colon in the first words of the body)."""
     out: list[tuple[int, list[ActorMention]]] = []
+    tokens = sv.doc.tokens
+    body_opening = tokens[sv.start].start >= sv.doc.title_end and (
+        sv.start == 0 or tokens[sv.start - 1].start < sv.doc.title_end
+    )
     for i in range(sv.start + 1, sv.end):
         if sv.norm(i) != ":":
             continue
@@ -958,6 +968,8 @@ def _colon_speakers(sv: SentenceView) -> list[tuple[int, list[ActorMention]]]:
                 if grp and a.tok_start - grp[-1].tok_end > 1:
                     break
                 grp.append(a)
+        if body_opening and i <= sv.start + 4 and all(a.kind in _DATELINE_KINDS for a in grp):
+            continue
         if grp and grp[0].tok_start <= sv.start + 2:
             out.append((i, grp))
     return out
