@@ -175,6 +175,75 @@ for _type in EventType:
 EVENTS_BY_ACTOR_COUNTRY.labels(country=OTHER)
 
 
+# ------------------------------------------------------------------ hadath sink
+# `hadath sink` is a process of its own (docs/analysts.md) with a registry of its own: the
+# worker does not expose sink series, nor the sink worker series. Served by
+# :func:`serve` with ``registry=SINK_REGISTRY`` on HADATH_SINK_METRICS_PORT.
+SINK_TABLES = ("events", "stories")
+# A batch is one transaction of up to HADATH_SINK_BATCH_SIZE rows: milliseconds when healthy,
+# tens of seconds when the database is slow or away (the retries are inside the batch).
+SINK_BATCH_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+
+SINK_REGISTRY = CollectorRegistry(auto_describe=True)
+for _collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+    SINK_REGISTRY.register(_collector)
+
+SINK_ROWS_UPSERTED = Counter(
+    "sink_rows_upserted",
+    "Rows upserted into PostgreSQL and committed, by table (events by event_id, stories by story_id).",
+    ["table"],
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_DEAD_LETTERS = Counter(
+    "sink_dead_letters",
+    "Records written to the dead_letters table instead of events/stories, by reason.",
+    ["reason"],
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_BATCHES = Counter(
+    "sink_batches",
+    "Batches (one poll, one database transaction) committed to PostgreSQL.",
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_BATCH_DURATION = Histogram(
+    "sink_batch_duration_seconds",
+    "From a batch's first write attempt to its database commit (retries included).",
+    buckets=SINK_BATCH_BUCKETS,
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_DB_ERRORS = Counter(
+    "sink_db_errors",
+    "Failed PostgreSQL attempts (connection refused or lost); each is retried with backoff.",
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_OFFSET_COMMIT_FAILURES = Counter(
+    "sink_offset_commit_failures",
+    "Kafka offset commits that failed after the database commit (the records are re-read, upserted again).",
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_LAST_WRITE = Gauge(
+    "sink_last_write_timestamp_seconds",
+    "Unix time of the last batch committed to PostgreSQL (0 before the first).",
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+SINK_CONSUMER_LAG = Gauge(
+    "sink_consumer_lag_records",
+    "Records on the events/stories topics past the sink's committed offset (the consumer's high watermark).",
+    ["topic", "partition"],
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
+for _table in SINK_TABLES:
+    SINK_ROWS_UPSERTED.labels(table=_table)
+
+
 # ------------------------------------------------------------------------- labels
 @lru_cache(maxsize=1)
 def known_countries() -> frozenset[str]:
@@ -308,18 +377,59 @@ def track_in_flight(count: Callable[[], float]) -> None:
     ARTICLES_IN_FLIGHT.set_function(count)
 
 
+def sink_db_error() -> None:
+    SINK_DB_ERRORS.inc()
+
+
+def sink_offset_commit_failed() -> None:
+    SINK_OFFSET_COMMIT_FAILURES.inc()
+
+
+def sink_batch_stored(
+    *, events: int, stories: int, dead_letter_reasons: Iterable[str], seconds: float, now: float | None = None
+) -> None:
+    """One batch is committed to PostgreSQL: its rows per table, its dead letters, its duration."""
+    SINK_BATCHES.inc()
+    SINK_BATCH_DURATION.observe(max(0.0, seconds))
+    SINK_ROWS_UPSERTED.labels(table="events").inc(events)
+    SINK_ROWS_UPSERTED.labels(table="stories").inc(stories)
+    for reason in dead_letter_reasons:
+        SINK_DEAD_LETTERS.labels(reason=reason).inc()
+    SINK_LAST_WRITE.set(time.time() if now is None else now)
+
+
+def sink_lag(lags: Mapping[tuple[str, int], int]) -> None:
+    """The sink's lag per assigned (topic, partition); partitions no longer assigned are dropped."""
+    wanted = {(topic, str(partition)) for topic, partition in lags}
+    for labels in list(_sink_lag_labels - wanted):
+        with contextlib.suppress(KeyError):
+            SINK_CONSUMER_LAG.remove(*labels)
+    for (topic, partition), lag in lags.items():
+        SINK_CONSUMER_LAG.labels(topic=topic, partition=str(partition)).set(lag)
+    _sink_lag_labels.clear()
+    _sink_lag_labels.update(wanted)
+
+
+_sink_lag_labels: set[tuple[str, str]] = set()
+
+
+def sink_exposition() -> bytes:
+    return generate_latest(SINK_REGISTRY)
+
+
 def exposition() -> bytes:
     """The text exposition of every metric (what /metrics serves)."""
     return generate_latest(REGISTRY)
 
 
 # --------------------------------------------------------------------------- serving
-def serve(host: str, port: int) -> WSGIServer:
+def serve(host: str, port: int, registry: CollectorRegistry = REGISTRY) -> WSGIServer:
     """Serve /metrics (and the worker's /livez and /readyz, :mod:`hadath.health`) on host:port
     in a daemon thread; returns the server (``.server_port``).
 
     Raises :class:`hadath.settings.SettingsError` naming the variables when the address
     cannot be bound (port taken, unknown host), so the command ends with one line.
+    ``registry``: :data:`SINK_REGISTRY` for ``hadath sink``.
     """
     from wsgiref.simple_server import make_server
 
@@ -337,7 +447,7 @@ def serve(host: str, port: int) -> WSGIServer:
 
     try:
         server = make_server(
-            host, port, health.wsgi_app(make_wsgi_app(REGISTRY)), Server, handler_class=QuietHandler
+            host, port, health.wsgi_app(make_wsgi_app(registry)), Server, handler_class=QuietHandler
         )
     except OSError as exc:
         raise SettingsError(

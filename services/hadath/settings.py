@@ -139,6 +139,7 @@ class Settings(BaseSettings):
     postgres_password: SecretStr = SecretStr("")
     sink_group: str = "hadath-sink"
     sink_batch_size: AtLeastOne = 500  # records per poll, stored in one transaction
+    sink_metrics_port: Port = 9465  # `hadath sink`'s /metrics (on metrics_host); 0: any free port
 
     @classmethod
     def settings_customise_sources(

@@ -7,11 +7,14 @@ sent to the events topic keyed by event_id exactly as the worker sends them.
 from __future__ import annotations
 
 import json
+import re
 import time
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
 import psycopg
+from prometheus_client.parser import text_string_to_metric_families
 from synthetic import articles
 from worker_process import TopicNames, WorkerProcess, committed_lag
 
@@ -36,6 +39,7 @@ class SinkProcess(WorkerProcess):
     ) -> None:
         extra = {
             "HADATH_SINK_GROUP": sink_group(names),
+            "HADATH_SINK_METRICS_PORT": "0",  # any free port: tests run sinks side by side
             "HADATH_STORIES_TOPIC": stories_topic(names),
             **database_env,
             **(env or {}),
@@ -90,3 +94,22 @@ def wait_caught_up(
 def decoded(records: list[tuple[bytes, bytes]]) -> dict[str, dict]:
     """event_id -> the event, for comparing with the stored ``record`` column."""
     return {key.decode(): json.loads(value) for key, value in records}
+
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+def sink_metrics(sink: SinkProcess, timeout: float = 60.0) -> Samples:
+    """The sink's /metrics scraped over HTTP: {(sample name, sorted labels): value}."""
+    deadline = time.monotonic() + timeout
+    while not (match := re.search(r"metrics on http://[^:]+:(\d+)/metrics", sink.log_since_start())):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the sink logged no metrics address:\n{sink.log_tail()}")
+        time.sleep(0.2)
+    with urllib.request.urlopen(f"http://127.0.0.1:{match.group(1)}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }

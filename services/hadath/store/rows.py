@@ -98,10 +98,23 @@ DEAD_LETTER_COLUMNS: tuple[str, ...] = (
 )
 
 
+# Every reason a record becomes a dead-letter row (the labels of hadath_sink_dead_letters_total).
+REJECT_REASONS: tuple[str, ...] = (
+    "null_value",
+    "not_json",
+    "not_utf8",
+    "not_object",
+    "schema_invalid",
+    "not_storable",
+)
+
+
 class Rejected(Exception):
     """A record that cannot become a row; ``reason`` is a short machine label."""
 
     def __init__(self, reason: str, message: str) -> None:
+        if reason not in REJECT_REASONS:  # a bounded metric label set
+            raise ValueError(f"unknown dead-letter reason {reason!r}")
         super().__init__(message)
         self.reason = reason
         self.message = message

@@ -30,6 +30,7 @@ from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
 
+from hadath import metrics
 from hadath.records import Consumed
 from hadath.security import kafka_client_kwargs
 from hadath.settings import Settings
@@ -37,6 +38,7 @@ from hadath.store import migrations
 from hadath.store.rows import (
     DEAD_LETTER_COLUMNS,
     EVENT_COLUMNS,
+    REJECT_REASONS,
     STORY_COLUMNS,
     WritePlan,
     plan_batch,
@@ -46,6 +48,7 @@ log = logging.getLogger("hadath.sink")
 
 READY_LINE = "hadath sink ready"  # logged on every partition assignment (tests wait for it)
 RETRY_MAX_SECONDS = 10.0
+_REASON = DEAD_LETTER_COLUMNS.index("reason")
 
 
 class Stopped(Exception):
@@ -145,6 +148,7 @@ class Sink:
                 if self._conn is not None:
                     self._conn.close()
                 self.stats.db_retries += 1
+                metrics.sink_db_error()
                 log.warning("%s: PostgreSQL unavailable (%s); retrying in %.1f s", what, exc, delay)
             if self._stopping.wait(delay):
                 raise Stopped(what)
@@ -185,6 +189,7 @@ class Sink:
                 ]
                 if records:
                     self._store(consumer, records)
+                metrics.sink_lag(_lag(consumer))
         finally:
             consumer.close(autocommit=False)
             if self._conn is not None:
@@ -208,7 +213,15 @@ class Sink:
             # A rebalance took the partitions away: the new owner re-reads these records
             # and its upserts change nothing.
             self.stats.commit_failures += 1
+            metrics.sink_offset_commit_failed()
             log.warning("offset commit failed after the database commit (%s); records will be re-read", exc)
+        seconds = time.perf_counter() - started
+        metrics.sink_batch_stored(
+            events=len(plan.events),
+            stories=len(plan.stories),
+            dead_letter_reasons=[row[_REASON] for row in plan.dead_letters],
+            seconds=seconds,
+        )
         self.stats.batches += 1
         self.stats.records += len(records)
         self.stats.event_rows += len(plan.events)
@@ -220,11 +233,33 @@ class Sink:
             len(plan.events),
             len(plan.stories),
             len(plan.dead_letters),
-            time.perf_counter() - started,
+            seconds,
         )
 
 
+def _lag(consumer: KafkaConsumer) -> dict[tuple[str, int], int]:
+    """Per assigned partition: high watermark - position, from the last fetch (no request).
+
+    Called between batches, when the position is the offset just committed. A partition not
+    fetched yet has no high watermark and is left out until its first fetch.
+    """
+    lags = {}
+    for tp in consumer.assignment():
+        highwater = consumer.highwater(tp)
+        if highwater is not None:
+            lags[(tp.topic, tp.partition)] = max(0, highwater - consumer.position(tp))
+    return lags
+
+
+def start_metrics(settings: Settings) -> Any:
+    """/metrics for the sink on HADATH_METRICS_HOST:HADATH_SINK_METRICS_PORT (its own registry)."""
+    for reason in REJECT_REASONS:  # every reason reads 0 from the start, not absent
+        metrics.SINK_DEAD_LETTERS.labels(reason=reason)
+    return metrics.serve(settings.metrics_host, settings.sink_metrics_port, registry=metrics.SINK_REGISTRY)
+
+
 def main(settings: Settings) -> int:
+    start_metrics(settings)
     sink = Sink(settings)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: sink.stop())
