@@ -235,7 +235,7 @@ SINK_LAST_WRITE = Gauge(
 )
 SINK_CONSUMER_LAG = Gauge(
     "sink_consumer_lag_records",
-    "Records on the events/stories topics past the sink's committed offset (the consumer's high watermark).",
+    "Records on the events/stories topics not yet committed by the sink group (log end - committed offset).",
     ["topic", "partition"],
     namespace=NAMESPACE,
     registry=SINK_REGISTRY,
@@ -398,21 +398,6 @@ def sink_batch_stored(
     SINK_LAST_WRITE.set(time.time() if now is None else now)
 
 
-def sink_lag(lags: Mapping[tuple[str, int], int]) -> None:
-    """The sink's lag per assigned (topic, partition); partitions no longer assigned are dropped."""
-    wanted = {(topic, str(partition)) for topic, partition in lags}
-    for labels in list(_sink_lag_labels - wanted):
-        with contextlib.suppress(KeyError):
-            SINK_CONSUMER_LAG.remove(*labels)
-    for (topic, partition), lag in lags.items():
-        SINK_CONSUMER_LAG.labels(topic=topic, partition=str(partition)).set(lag)
-    _sink_lag_labels.clear()
-    _sink_lag_labels.update(wanted)
-
-
-_sink_lag_labels: set[tuple[str, str]] = set()
-
-
 def sink_exposition() -> bytes:
     return generate_latest(SINK_REGISTRY)
 
@@ -557,4 +542,50 @@ def start_worker_metrics(settings: Settings) -> tuple[WSGIServer, LagMonitor]:
     set_info(__version__, EXTRACTOR_VERSION)
     server = serve(settings.metrics_host, settings.metrics_port)
     monitor = LagMonitor(settings, interval=settings.metrics_lag_interval_seconds).start()
+    return server, monitor
+
+
+class SinkLagMonitor(LagMonitor):
+    """:class:`LagMonitor` for ``hadath sink``: its group on the events and stories topics.
+
+    A thread of its own, so the lag keeps growing on the dashboard while the sink's loop
+    waits for an unreachable database (the offsets stay put until the rows are in).
+    """
+
+    def __init__(self, settings: Settings, interval: float = 10.0) -> None:
+        super().__init__(settings.model_copy(update={"app_id": settings.sink_group}), interval)
+        self.topics = (settings.events_topic, settings.stories_topic)
+        self._sink_labels: set[tuple[str, str]] = set()
+
+    def poll_once(self) -> dict[tuple[str, int], int]:  # type: ignore[override]
+        from kafka import TopicPartition
+
+        self._connect()
+        tps = [
+            TopicPartition(topic, partition)
+            for topic in self.topics
+            for partition in sorted(self._consumer.partitions_for_topic(topic) or ())
+        ]
+        lags: dict[tuple[str, int], int] = {}
+        if tps:
+            ends = self._consumer.end_offsets(tps)
+            starts = self._consumer.beginning_offsets(tps)
+            for tp in tps:
+                committed = self._consumer.committed(tp)
+                position = committed if committed is not None and committed >= 0 else starts.get(tp, 0)
+                lags[(tp.topic, tp.partition)] = max(0, ends.get(tp, 0) - position)
+        seen = {(topic, str(partition)) for topic, partition in lags}
+        for topic, partition in self._sink_labels - seen:  # a topic shrank or was deleted
+            with contextlib.suppress(KeyError):
+                SINK_CONSUMER_LAG.remove(topic, partition)
+        for (topic, partition), lag in lags.items():
+            SINK_CONSUMER_LAG.labels(topic=topic, partition=str(partition)).set(lag)
+        self._sink_labels = seen
+        return lags
+
+
+def start_sink_metrics(settings: Settings) -> tuple[WSGIServer, SinkLagMonitor]:
+    """Everything ``hadath sink`` needs: /metrics on HADATH_SINK_METRICS_PORT, lag polling."""
+    server = serve(settings.metrics_host, settings.sink_metrics_port, registry=SINK_REGISTRY)
+    monitor = SinkLagMonitor(settings, interval=settings.metrics_lag_interval_seconds).start()
     return server, monitor

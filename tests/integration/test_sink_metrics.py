@@ -21,6 +21,14 @@ def value(samples: dict, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
+def lag(samples: dict, topic: str) -> float:
+    return sum(
+        v
+        for (name, labels), v in samples.items()
+        if name == "hadath_sink_consumer_lag_records" and ("topic", topic) in labels
+    )
+
+
 def wait_for(sink: SinkProcess, condition, timeout: float = 30.0) -> dict:  # type: ignore[no-untyped-def]
     """Scrape until ``condition(samples)`` holds (the lag gauge follows the commit by one poll)."""
     deadline = time.monotonic() + timeout
@@ -35,15 +43,20 @@ def test_counters_say_what_was_stored(
     kafka_bootstrap: str, postgres_db: PostgresDatabase, tmp_path: Path
 ) -> None:
     names = TopicNames.unique("sinkmetrics")
+    partition0 = (("partition", "0"), ("topic", names.events))
     records = event_records(30, "sinkmetrics")
     bad = [(b"bad-json", b"{not json"), (b"bad-schema", json.dumps({"event_id": "x"}).encode())]
     started = time.time()
     produce_raw(kafka_bootstrap, names.events, records + bad)
 
-    with SinkProcess(kafka_bootstrap, names, tmp_path / "sink.log", postgres_db.env()) as sink:
+    env = {**postgres_db.env(), "HADATH_METRICS_LAG_INTERVAL_SECONDS": "1"}
+    with SinkProcess(kafka_bootstrap, names, tmp_path / "sink.log", env) as sink:
         sink.wait_ready()
         wait_caught_up(kafka_bootstrap, names, sink)
-        after = wait_for(sink, lambda s: value(s, "hadath_sink_batches_total") > 0)
+        # caught up: the next lag poll reads 0 on every partition of the events topic
+        after = wait_for(
+            sink, lambda s: ("hadath_sink_consumer_lag_records", partition0) in s and not lag(s, names.events)
+        )
         lagging = [k for k, v in after.items() if k[0] == "hadath_sink_consumer_lag_records" and v]
         assert sink.terminate() == 0, sink.log_tail()
 
@@ -60,7 +73,7 @@ def test_counters_say_what_was_stored(
     assert value(after, "hadath_sink_batch_duration_seconds_sum") > 0
     assert value(after, "hadath_sink_db_errors_total") == 0
     assert started <= value(after, "hadath_sink_last_write_timestamp_seconds") <= time.time()
-    assert ("hadath_sink_consumer_lag_records", (("partition", "0"), ("topic", names.events))) in after
+    assert ("hadath_sink_consumer_lag_records", partition0) in after
     assert lagging == []  # caught up: every assigned partition reads 0
     assert not any(name.startswith("hadath_articles") for name, _ in after)  # the worker's are not here
 
@@ -70,12 +83,19 @@ def test_a_database_outage_counts_errors_and_no_rows(kafka_bootstrap: str, tmp_p
     records = event_records(20, "sinkmetricsdb")
     with LocalPostgres() as server:
         database = PostgresDatabase(server, server.create_database())
-        with SinkProcess(kafka_bootstrap, names, tmp_path / "sink.log", database.env()) as sink:
+        env = {**database.env(), "HADATH_METRICS_LAG_INTERVAL_SECONDS": "1"}
+        with SinkProcess(kafka_bootstrap, names, tmp_path / "sink.log", env) as sink:
             sink.wait_ready()
             server.stop()
             produce_raw(kafka_bootstrap, names.events, records)
-            during = wait_for(sink, lambda s: value(s, "hadath_sink_db_errors_total") >= 3)
+            during = wait_for(
+                sink,
+                lambda s: (
+                    value(s, "hadath_sink_db_errors_total") >= 3 and lag(s, names.events) == len(records)
+                ),
+            )
             assert value(during, "hadath_sink_db_errors_total") >= 3, sink.log_tail()
+            assert lag(during, names.events) == len(records)  # the lag grows while the loop waits
             assert value(during, "hadath_sink_rows_upserted_total", table="events") == 0
             assert value(during, "hadath_sink_last_write_timestamp_seconds") == 0
             server.start()
@@ -86,3 +106,4 @@ def test_a_database_outage_counts_errors_and_no_rows(kafka_bootstrap: str, tmp_p
             assert value(after, "hadath_sink_rows_upserted_total", table="events") == len(records)
             assert value(after, "hadath_sink_db_errors_total") >= value(during, "hadath_sink_db_errors_total")
             assert value(after, "hadath_sink_last_write_timestamp_seconds") > 0
+            assert lag(wait_for(sink, lambda s: lag(s, names.events) == 0), names.events) == 0

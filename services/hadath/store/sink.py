@@ -189,7 +189,6 @@ class Sink:
                 ]
                 if records:
                     self._store(consumer, records)
-                metrics.sink_lag(_lag(consumer))
         finally:
             consumer.close(autocommit=False)
             if self._conn is not None:
@@ -237,33 +236,17 @@ class Sink:
         )
 
 
-def _lag(consumer: KafkaConsumer) -> dict[tuple[str, int], int]:
-    """Per assigned partition: high watermark - position, from the last fetch (no request).
-
-    Called between batches, when the position is the offset just committed. A partition not
-    fetched yet has no high watermark and is left out until its first fetch.
-    """
-    lags = {}
-    for tp in consumer.assignment():
-        highwater = consumer.highwater(tp)
-        if highwater is not None:
-            lags[(tp.topic, tp.partition)] = max(0, highwater - consumer.position(tp))
-    return lags
-
-
-def start_metrics(settings: Settings) -> Any:
-    """/metrics for the sink on HADATH_METRICS_HOST:HADATH_SINK_METRICS_PORT (its own registry)."""
+def main(settings: Settings) -> int:
     for reason in REJECT_REASONS:  # every reason reads 0 from the start, not absent
         metrics.SINK_DEAD_LETTERS.labels(reason=reason)
-    return metrics.serve(settings.metrics_host, settings.sink_metrics_port, registry=metrics.SINK_REGISTRY)
-
-
-def main(settings: Settings) -> int:
-    start_metrics(settings)
+    _, lag_monitor = metrics.start_sink_metrics(settings)
     sink = Sink(settings)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: sink.stop())
-    stats = sink.run()
+    try:
+        stats = sink.run()
+    finally:
+        lag_monitor.stop()
     log.info(
         "hadath sink stopped: %d batches, %d records; wrote %d event rows, %d story rows, %d dead letters",
         stats.batches,
