@@ -662,6 +662,7 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
     for t in trigs:
         trig_by_sent.setdefault(doc.tokens[t.tok].sent, []).append(t)
     last_speaker: ActorMention | None = None
+    carried: list[ActorMention] = []  # the subject of the previous sentence's last verb
     for sent in doc.sentences:
         first_of_sent = len(out)  # candidates are appended in sentence order: out[first_of_sent:]
         sv = SentenceView(doc, sent.i, by_sent.get(sent.i, []))
@@ -678,6 +679,8 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             elif "LIGHT" in kinds and i not in verbs:
                 light.append(i)
         if not ts and len(verbs) == 0:
+            if by_sent.get(sent.i):
+                carried = []  # a verbless sentence naming parties breaks the chain
             continue  # nothing to attach and no speaker to remember
         colon_speakers = _colon_speakers(sv)
         trig_toks = {t.tok for t in ts}
@@ -692,7 +695,7 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
         says.sort(key=lambda x: x[0])
         _support_subjects(sv, light, verbs, subj_at)
         for t in ts:
-            cand = _attach(sv, t, verbs, subj_at, says, last_speaker)
+            cand = _attach(sv, t, verbs, subj_at, says, last_speaker, carried)
             if cand is None:
                 continue
             cand.sent = sent.i
@@ -708,6 +711,9 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             if cand is not None:
                 cand.sent = sent.i
                 out.append(cand)
+        # the main clause opens an Arabic news sentence: its first verb's subject goes on
+        first_verb = min((i for i in subj_at if i in verbs), default=None)
+        carried = [a for a in subj_at[first_verb] if a.code] if first_verb is not None else []
         sent_cands = out[first_of_sent:]
         _evaluation_targets(sv, sent_cands)
         _pronoun_targets(sv, sent_cands, out, by_sent.get(sent.i - 1, []))
@@ -726,6 +732,8 @@ _MA_FUSED = words("fused_ma")
 
 
 _KANA = words("kana_forms")
+_CHAIN_OPENERS = words("chain_openers")
+_OBJECT_OPENERS = words("object_openers")
 
 
 def _kana_qad_subject(sv: SentenceView, tok: int) -> list[ActorMention]:
@@ -1170,6 +1178,55 @@ def _masculine_verb(t: TriggerMention) -> bool:
     return stem.startswith("ي") and not stem.endswith(("ون", "وا", "ان"))
 
 
+def _verb_gender(t: TriggerMention) -> str | None:
+    """'m' or 'f' for a 3rd person singular verb form ('أدان'/'يدين', 'أدانت'/'تدين'),
+    'p' for a plural or dual one, None when the form does not tell."""
+    if not t.is_verb or t.form.person == "1":
+        return None
+    stem = t.split.stem
+    if stem.endswith(("وا", "ون", "ان", "تا", "ن")) and not _masculine_verb(t):
+        return "p"
+    if _masculine_verb(t):
+        return "m"
+    if t.form.aspect == "perf":
+        return "f" if stem == fold(t.entry.lemma.split()[0]) + "ت" else None
+    return "f" if stem.startswith("ت") else None
+
+
+def _continues(sv: SentenceView, t: TriggerMention, carried: list[ActorMention]) -> bool:
+    """A pro-drop verb that opens its sentence (only punctuation or a conjunction before
+    it: 'وطالبت …', 'كما اتهم …') continues the subject of the previous sentence when it
+    agrees with it: a feminine verb a country or a feminine noun, a masculine verb a
+    person or a masculine title or institution, a plural verb two or more parties."""
+    if not carried or not t.is_verb:
+        return False
+    opener = bool(t.split.conj)
+    for k in range(sv.start, t.tok):
+        if _word(sv.norm(k)) in _CHAIN_OPENERS:
+            opener = True
+        elif not sv.doc.tokens[k].is_punct:
+            return False
+    if not opener or _np_follows(sv, t):
+        return False
+    gender = _verb_gender(t)
+    if gender == "p":
+        return len(carried) > 1
+    if gender is None or len(carried) != 1:
+        return False
+    masc = _masc_party(sv, carried[0])
+    return masc is (gender == "m")
+
+
+def _np_follows(sv: SentenceView, t: TriggerMention) -> bool:
+    """A plain word right after the verb may be its own (uncoded) subject ('ويزور مفتشون
+    …'): not a party, preposition, أن, demonstrative, adverbial or punctuation."""
+    k = t.tok_end
+    if k >= sv.end or k in sv.actor_at or sv.doc.tokens[k].is_punct or sv._transparent(k):
+        return False
+    w = sv.norm(k)
+    return not (sv.is_kind(k, "PREP") or _has_prep(w) or w in _OBJECT_OPENERS)
+
+
 def _disagrees(sv: SentenceView, t: TriggerMention, g: Group) -> bool:
     """VSO agreement: 'واتهم إسرائيل' cannot have إسرائيل as subject (it would be اتهمت)."""
     return _masculine_verb(t) and _feminine(sv, g)
@@ -1509,10 +1566,13 @@ def _fallback_source(
     subj_at: dict[int, list[ActorMention]],
     says: list[tuple[int, ActorMention | None]],
     last_speaker: ActorMention | None,
+    carried: list[ActorMention],
 ) -> None:
     """A source for a trigger without a coded one: first person -> the speaker; pro-drop or
-    participle -> the subject of the nearest preceding verb of the sentence; a و-verb after
-    'كان X قد …' -> X; a masdar complement -> the clause's bare subject."""
+    participle -> the subject of the nearest preceding verb of the sentence; a sentence that
+    opens with a pro-drop verb -> the subject carried from the previous sentence when the
+    verb agrees with it; a و-verb after 'كان X قد …' -> X; a masdar complement -> the
+    clause's bare subject."""
     fallback: list[ActorMention] = []
     if t.form.person == "1" or (t.split.enclitic == "نا" and not t.is_verb):
         sp = _speaker_before(says, t.tok) or last_speaker
@@ -1530,6 +1590,14 @@ def _fallback_source(
         if prev and (not t.is_verb or st.subj is None) and not explicit_np:
             # ('ونفى المختبر …': a definite noun right after the verb is its own subject)
             fallback = subj_at[max(prev)]
+        elif (
+            not prev
+            and st.subj is None
+            and not explicit_np
+            and _continues(sv, t, carried)
+            and not {a.key for a in carried} & {a.key for a in st.target}
+        ):
+            fallback = carried  # 'أدانت مصر الهجوم. وطالبت …': the pro-drop subject goes on
         elif (
             not prev
             and t.is_verb
@@ -1614,6 +1682,7 @@ def _attach(
     subj_at: dict[int, list[ActorMention]],
     says: list[tuple[int, ActorMention | None]],
     last_speaker: ActorMention | None,
+    carried: list[ActorMention] | None = None,
 ) -> Candidate | None:
     e = t.entry
     fired: list[str] = []
@@ -1638,7 +1707,7 @@ def _attach(
         return None
     concluded = _symmetric_parties(sv, t, st, etype, symmetric, says, last_speaker)
     if not any(a.code for a in st.source) and not st.no_fallback:
-        _fallback_source(sv, t, st, subj_at, says, last_speaker)
+        _fallback_source(sv, t, st, subj_at, says, last_speaker, carried or [])
     attributed = _speaker_before(says, t.tok)
     cand = Candidate(
         t,
