@@ -146,6 +146,22 @@ def _build_tables() -> tuple[dict[int, str], str]:
 
 _ONE_TO_ONE, _SPECIAL_CHARS = _build_tables()
 _ONE_TO_ONE_SEATS = {**_ONE_TO_ONE, **{ord(a): b for a, b in _HAMZA_SEATS.items()}}
+# the same tables keyed by character, for :func:`_fold_plain`
+_BY_CHAR = {chr(cp): f for cp, f in _ONE_TO_ONE.items()}
+_BY_CHAR_SEATS = {chr(cp): f for cp, f in _ONE_TO_ONE_SEATS.items()}
+
+
+def _fold_plain(text: str, by_char: dict[str, str], table: dict[int, str]) -> str:
+    """``text.translate`` of a one-to-one fold table, faster: a text holds a handful of the
+    characters that fold (ة أ إ ى), and one ``str.replace`` per such character is a C scan,
+    where ``translate`` with a dict looks up every character. A character folded to another
+    folding character ('_' → ' ') would need the replacements in order: then ``translate``."""
+    present = by_char.keys() & set(text)
+    if any(by_char[c] in by_char for c in present):
+        return text.translate(table)
+    for c in present:
+        text = text.replace(c, by_char[c])
+    return text
 
 
 def _class(chars: str) -> str:
@@ -169,15 +185,17 @@ def normalise(text: str, *, hamza_seats: bool = False) -> tuple[str, list[int]]:
     the per-segment map; text without them takes a single ``str.translate``.
     """
     table = _ONE_TO_ONE_SEATS if hamza_seats else _ONE_TO_ONE
+    # one-to-one folds keep every offset: done on the whole text at once
+    plain = _fold_plain(text, _BY_CHAR_SEATS if hamza_seats else _BY_CHAR, table)
     if _SPECIAL_RE.search(text) is None:
-        return text.translate(table), list(range(len(text) + 1))
+        return plain, list(range(len(text) + 1))
     out: list[str] = []
     idx: list[int] = []
     pos = 0
     for m in _SPECIAL_RE.finditer(text):
         i = m.start()
         if i > pos:
-            out.append(text[pos:i].translate(table))
+            out.append(plain[pos:i])
             idx.extend(range(pos, i))
         f = fold_char(text[i])
         if hamza_seats:
@@ -187,7 +205,7 @@ def normalise(text: str, *, hamza_seats: bool = False) -> tuple[str, list[int]]:
             idx.extend([i] * len(f))
         pos = i + 1
     if pos < len(text):
-        out.append(text[pos:].translate(table))
+        out.append(plain[pos:])
         idx.extend(range(pos, len(text)))
     idx.append(len(text))
     return "".join(out), idx
