@@ -9,10 +9,13 @@ the same rules with the selector replaced -- the setting is the label matchers::
 
     python deploy/prometheus/render_rules.py --out hadath-rules.yml \\
         --selector 'job="kubernetes-pods", app_kubernetes_io_name="hadath"' \\
+        --sink-selector 'job="kubernetes-pods", app_kubernetes_io_name="hadath-sink"' \\
         --runbook-base https://git.example.org/hadath/blob/main/
     python deploy/prometheus/render_rules.py --write   # deploy/k8s/prometheus-operator/prometheusrule.yaml
     python deploy/prometheus/render_rules.py --check   # exit 1 if that file is stale (make test runs it)
 
+The rules on ``hadath sink`` select its series with :data:`SINK_SOURCE_SELECTOR`
+(``job="hadath-sink"``; ``--sink-selector``; ``hadath-sink-metrics`` in the PrometheusRule).
 ``--runbook-base`` prefixes each alert's ``runbook_url`` (``docs/monitoring.md#<alert>``)
 so that it links to wherever your copy of the docs is served.
 """
@@ -31,9 +34,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "deploy" / "prometheus" / "rules"
 K8S_RULE_FILE = REPO_ROOT / "deploy" / "k8s" / "prometheus-operator" / "prometheusrule.yaml"
 SOURCE_SELECTOR = 'job="hadath"'
+SINK_SOURCE_SELECTOR = 'job="hadath-sink"'  # the rules on `hadath sink` (hadath-sink-alerts.yml)
 # What the ServiceMonitor in deploy/k8s/prometheus-operator gives the series: the job is the
 # name of the Service it selects (no jobLabel set).
 K8S_SELECTOR = 'job="hadath-worker-metrics"'
+K8S_SINK_SELECTOR = 'job="hadath-sink-metrics"'
 _MATCHER = r'\s*[a-zA-Z_]\w*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*'
 MATCHERS = re.compile(rf"{_MATCHER}(,{_MATCHER})*")
 GENERATED = (
@@ -45,16 +50,21 @@ def rule_files() -> list[Path]:
     return sorted(RULES_DIR.glob("*.yml"))
 
 
-def rule_groups(selector: str = SOURCE_SELECTOR, runbook_base: str = "") -> list[dict[str, Any]]:
-    """Every rule group of the rule files, worker series selected with ``selector``."""
-    if not MATCHERS.fullmatch(selector):
-        raise ValueError(f'not a list of label matchers (name="value", ...): {selector!r}')
+def rule_groups(
+    selector: str = SOURCE_SELECTOR, runbook_base: str = "", sink_selector: str = SINK_SOURCE_SELECTOR
+) -> list[dict[str, Any]]:
+    """Every rule group of the rule files, worker series selected with ``selector``, the
+    sink's with ``sink_selector``."""
+    for matchers in (selector, sink_selector):
+        if not MATCHERS.fullmatch(matchers):
+            raise ValueError(f'not a list of label matchers (name="value", ...): {matchers!r}')
     groups = []
     for path in rule_files():
         for group in yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]:
             rules = []
             for rule in group["rules"]:
-                rule = dict(rule, expr=rule["expr"].replace(SOURCE_SELECTOR, selector.strip()))
+                expr = rule["expr"].replace(SOURCE_SELECTOR, selector.strip())
+                rule = dict(rule, expr=expr.replace(SINK_SOURCE_SELECTOR, sink_selector.strip()))
                 annotations = rule.get("annotations") or {}
                 if runbook_base and "runbook_url" in annotations:
                     url = runbook_base.rstrip("/") + "/" + annotations["runbook_url"]
@@ -64,7 +74,9 @@ def rule_groups(selector: str = SOURCE_SELECTOR, runbook_base: str = "") -> list
     return groups
 
 
-def prometheus_rule(selector: str = K8S_SELECTOR, runbook_base: str = "") -> dict[str, Any]:
+def prometheus_rule(
+    selector: str = K8S_SELECTOR, runbook_base: str = "", sink_selector: str = K8S_SINK_SELECTOR
+) -> dict[str, Any]:
     """The rules as a Prometheus Operator PrometheusRule object."""
     return {
         "apiVersion": "monitoring.coreos.com/v1",
@@ -73,7 +85,7 @@ def prometheus_rule(selector: str = K8S_SELECTOR, runbook_base: str = "") -> dic
             "name": "hadath",
             "labels": {"app.kubernetes.io/name": "hadath", "app.kubernetes.io/component": "worker"},
         },
-        "spec": {"groups": rule_groups(selector, runbook_base)},
+        "spec": {"groups": rule_groups(selector, runbook_base, sink_selector)},
     }
 
 
@@ -100,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--write", action="store_true", help=f"write {K8S_RULE_FILE.relative_to(REPO_ROOT)}")
     action.add_argument("--check", action="store_true", help="exit 1 if that file is out of date")
     parser.add_argument("--selector", default=SOURCE_SELECTOR, help="label matchers of the worker series")
+    parser.add_argument(
+        "--sink-selector", default=SINK_SOURCE_SELECTOR, help="label matchers of the `hadath sink` series"
+    )
     parser.add_argument("--runbook-base", default="", help="URL prefixed to each runbook_url")
     parser.add_argument("--out", type=Path, help="rule file to write (default: standard output)")
     args = parser.parse_args(argv)
@@ -115,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {K8S_RULE_FILE.relative_to(REPO_ROOT)}")
         return 0
     try:
-        text = dump({"groups": rule_groups(args.selector, args.runbook_base)})
+        text = dump({"groups": rule_groups(args.selector, args.runbook_base, args.sink_selector)})
     except ValueError as exc:
         parser.error(str(exc))
     if args.out:

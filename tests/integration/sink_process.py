@@ -99,14 +99,19 @@ def decoded(records: list[tuple[bytes, bytes]]) -> dict[str, dict]:
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
-def sink_metrics(sink: SinkProcess, timeout: float = 60.0) -> Samples:
-    """The sink's /metrics scraped over HTTP: {(sample name, sorted labels): value}."""
+def sink_url(sink: SinkProcess, path: str, timeout: float = 60.0) -> str:
+    """http://127.0.0.1:<the port the sink logged><path>."""
     deadline = time.monotonic() + timeout
     while not (match := re.search(r"metrics on http://[^:]+:(\d+)/metrics", sink.log_since_start())):
         if time.monotonic() > deadline:
             raise TimeoutError(f"the sink logged no metrics address:\n{sink.log_tail()}")
         time.sleep(0.2)
-    with urllib.request.urlopen(f"http://127.0.0.1:{match.group(1)}/metrics", timeout=10) as response:
+    return f"http://127.0.0.1:{match.group(1)}{path}"
+
+
+def sink_metrics(sink: SinkProcess) -> Samples:
+    """The sink's /metrics scraped over HTTP: {(sample name, sorted labels): value}."""
+    with urllib.request.urlopen(sink_url(sink, "/metrics"), timeout=10) as response:
         text = response.read().decode()
     return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value

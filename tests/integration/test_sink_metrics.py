@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import PostgresDatabase
 from postgres_server import LocalPostgres
-from sink_process import SinkProcess, event_records, row_count, sink_metrics, wait_caught_up
+from sink_process import SinkProcess, event_records, row_count, sink_metrics, sink_url, wait_caught_up
 from worker_process import TopicNames, produce_raw
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -19,6 +20,12 @@ pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
 def value(samples: dict, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def probe(sink: SinkProcess, path: str) -> dict:
+    """/livez or /readyz: the JSON body of a 200 (a 503 raises)."""
+    with urllib.request.urlopen(sink_url(sink, path), timeout=10) as response:
+        return json.loads(response.read())
 
 
 def lag(samples: dict, topic: str) -> float:
@@ -58,6 +65,8 @@ def test_counters_say_what_was_stored(
             sink, lambda s: ("hadath_sink_consumer_lag_records", partition0) in s and not lag(s, names.events)
         )
         lagging = [k for k, v in after.items() if k[0] == "hadath_sink_consumer_lag_records" and v]
+        assert probe(sink, "/livez")["live"] is True
+        assert f"{names.events}:0" in probe(sink, "/readyz")["partitions_assigned"]
         assert sink.terminate() == 0, sink.log_tail()
 
     events = len(records)
@@ -96,6 +105,7 @@ def test_a_database_outage_counts_errors_and_no_rows(kafka_bootstrap: str, tmp_p
             )
             assert value(during, "hadath_sink_db_errors_total") >= 3, sink.log_tail()
             assert lag(during, names.events) == len(records)  # the lag grows while the loop waits
+            assert probe(sink, "/livez")["live"] is True  # waiting for the database is not a hang
             assert value(during, "hadath_sink_rows_upserted_total", table="events") == 0
             assert value(during, "hadath_sink_last_write_timestamp_seconds") == 0
             server.start()

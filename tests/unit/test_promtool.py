@@ -115,11 +115,14 @@ WORKER_SERIES = re.compile(r"\b(hadath_[a-z_]+|up|process_[a-z_]+)\b(?!:)(\{[^}]
 
 def test_rules_select_every_worker_series_with_the_source_selector():
     for group in render_rules.rule_groups():
+        sink = group["name"].startswith("hadath-sink")  # the sink's rules select the sink's job
+        expected = render_rules.SINK_SOURCE_SELECTOR if sink else render_rules.SOURCE_SELECTOR
         for rule in group["rules"]:
             found = [(m.group(1), m.group(2) or "") for m in WORKER_SERIES.finditer(rule["expr"])
                      if not rule["expr"][: m.start()].endswith(":")]  # fmt: skip
             for metric, matchers in found:
-                assert render_rules.SOURCE_SELECTOR in matchers, (rule.get("alert") or rule["record"], metric)
+                assert metric.startswith("hadath_sink_") == sink or metric == "up", (group["name"], metric)
+                assert expected in matchers, (rule.get("alert") or rule["record"], metric)
 
 
 def test_rendered_rules_carry_the_given_selector_and_runbook_base():
@@ -167,8 +170,10 @@ def test_the_k8s_rules_pass_promtool_and_the_same_unit_tests(promtool, tmp_path)
         spec["rule_files"] = [str(tmp_path / "rules.yml")]
         text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=1000)
         text = text.replace(render_rules.SOURCE_SELECTOR, render_rules.K8S_SELECTOR)
+        text = text.replace(render_rules.SINK_SOURCE_SELECTOR, render_rules.K8S_SINK_SELECTOR)
         text = re.sub(r"^(\s+job: )hadath$", rf"\g<1>{k8s_job}", text, flags=re.M)
-        assert "hadath-worker-metrics" in text
+        text = re.sub(r"^(\s+job: )hadath-sink$", r"\g<1>hadath-sink-metrics", text, flags=re.M)
+        assert "-metrics" in text
         (tmp_path / path.name).write_text(text, encoding="utf-8")
         result = run(promtool, "test", "rules", str(tmp_path / path.name))
         assert result.returncode == 0, result.stdout + result.stderr

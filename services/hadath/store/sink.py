@@ -30,7 +30,7 @@ from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from hadath import metrics
+from hadath import health, metrics
 from hadath.records import Consumed
 from hadath.security import kafka_client_kwargs
 from hadath.settings import Settings
@@ -106,11 +106,19 @@ class SinkStats:
 
 
 class _LogAssignment(ConsumerRebalanceListener):
+    """Logs each assignment and tells /readyz (no assignment during a rebalance)."""
+
+    def __init__(self, state: health.Health) -> None:
+        self.state = state
+
     def on_partitions_revoked(self, revoked: Any) -> None:
+        self.state.assigned(None)
         log.info("partitions revoked: %s", sorted((tp.topic, tp.partition) for tp in revoked))
 
     def on_partitions_assigned(self, assigned: Any) -> None:
-        log.info("%s: %s", READY_LINE, sorted((tp.topic, tp.partition) for tp in assigned))
+        partitions = sorted((tp.topic, tp.partition) for tp in assigned)
+        self.state.assigned([f"{topic}:{partition}" for topic, partition in partitions])
+        log.info("%s: %s", READY_LINE, partitions)
 
 
 class Sink:
@@ -122,6 +130,10 @@ class Sink:
         self.stats = SinkStats()
         self._stopping = threading.Event()
         self._conn: psycopg.Connection | None = None
+        # /livez: the loop beats at every poll and while it waits for the database on purpose;
+        # /readyz: a partition assignment (the sink has no extraction processes).
+        self.health = health.Health(settings.liveness_timeout_seconds)
+        self.health.extraction_started(lambda: True)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -150,9 +162,18 @@ class Sink:
                 self.stats.db_retries += 1
                 metrics.sink_db_error()
                 log.warning("%s: PostgreSQL unavailable (%s); retrying in %.1f s", what, exc, delay)
-            if self._stopping.wait(delay):
+            if self._wait(delay):
                 raise Stopped(what)
             delay = min(delay * 2, RETRY_MAX_SECONDS)
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds`` (beating, the loop is not hung); True if stopped meanwhile."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self.health.beat()
+            if self._stopping.wait(min(left, health.HEARTBEAT_SECONDS)):
+                return True
+        return self._stopping.is_set()
 
     # --------------------------------------------------------------------- kafka
     def _consumer(self) -> KafkaConsumer:
@@ -170,7 +191,7 @@ class Sink:
             heartbeat_interval_ms=max(1000, int(s.session_timeout_seconds * 1000) // 3),
             **kafka_client_kwargs(s),
         )
-        consumer.subscribe(self.topics, listener=_LogAssignment())
+        consumer.subscribe(self.topics, listener=_LogAssignment(self.health))
         return consumer
 
     def run(self) -> SinkStats:
@@ -181,6 +202,7 @@ class Sink:
         consumer = self._consumer()
         try:
             while not self._stopping.is_set():
+                self.health.beat()
                 polled = consumer.poll(timeout_ms=500)
                 records = [
                     Consumed(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, r.headers or [])
@@ -239,8 +261,9 @@ class Sink:
 def main(settings: Settings) -> int:
     for reason in REJECT_REASONS:  # every reason reads 0 from the start, not absent
         metrics.SINK_DEAD_LETTERS.labels(reason=reason)
-    _, lag_monitor = metrics.start_sink_metrics(settings)
     sink = Sink(settings)
+    health.watch(sink.health)
+    _, lag_monitor = metrics.start_sink_metrics(settings)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: sink.stop())
     try:
