@@ -53,3 +53,28 @@ def test_a_name_after_the_verb_is_its_own_subject() -> None:
 def test_a_verbless_sentence_with_parties_breaks_the_chain() -> None:
     text = "أدانت مصر الهجوم على السفارة. الأردن والمغرب على الخط. وطالبت بالإفراج عن المعتقلين."
     assert not any(c.source for c in _of_type(text, "DEMAND"))
+
+
+def test_possessive_pronoun_of_an_evaluation_is_its_author() -> None:
+    # 'نقلت الوكالة عن X تنديده بـ…': the pronoun on the masdar is the one who condemns
+    text = "نقلت الوكالة عن وزير الخارجية الفرنسي تنديده بالتهديدات الروسية."
+    (c,) = _of_type(text, "CONDEMN")
+    assert _keys(c.source) == ["FRAGOV"]
+
+
+def test_possessive_pronoun_agrees_in_gender() -> None:
+    # ها cannot refer to the (masculine) minister
+    text = "نقلت الوكالة عن وزير الخارجية الفرنسي تنديدها بالتهديدات الروسية."
+    assert not any(c.source for c in _of_type(text, "CONDEMN"))
+
+
+def test_possessive_pronoun_without_complement_is_not_the_author() -> None:
+    # 'سارعت X إلى نفيه', 'X … تنديده.': without its own complement the pronoun is what is
+    # evaluated, not a party
+    assert not any(c.source for c in _of_type("نقلت الوكالة عن وزير الخارجية الفرنسي تنديده.", "CONDEMN"))
+
+
+def test_possessive_pronoun_of_an_accusation_is_not_its_author() -> None:
+    # 'اتهامها بـ…' = accusing her of …: the pronoun is the accused
+    text = "فرضت بريطانيا عقوبات على روسيا بسبب اتهامها بالتدخل في الانتخابات."
+    assert not any(_keys(c.source) == ["RUS"] for c in _of_type(text, "ACCUSE"))

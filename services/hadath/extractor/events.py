@@ -1217,6 +1217,51 @@ def _continues(sv: SentenceView, t: TriggerMention, carried: list[ActorMention])
     return masc is (gender == "m")
 
 
+_POSSESSOR_AGENT_TYPES = frozenset({"CONDEMN", "DENY", "REJECT"})
+_COMPLEMENT_PREPS = frozenset({"ل", "علي", "ضد"})
+_PLACE_PREPS = frozenset({"في", "الي", "من", "مع"})
+
+
+def _possessor(
+    sv: SentenceView, t: TriggerMention, st: _Args, carried: list[ActorMention]
+) -> list[ActorMention]:
+    """The agent of a masdar from its possessive pronoun ('إدانته', 'اتهامها', 'رفضهم'):
+    the nearest earlier coded party of the sentence that agrees with the pronoun and is not
+    the target, else the subject carried from the previous sentence. Only for evaluations
+    whose pronoun is their author, and only when the masdar has its own complement
+    (تنديده بالتهديدات، نفيه التدخل): without one the pronoun is what is evaluated
+    (سارعت دمشق إلى نفيه، لم يتردد في رفضها); an accusation's or an attack's pronoun is
+    mostly its object (اتهامها بـ…، استهدافها)."""
+    if t.entry.type not in _POSSESSOR_AGENT_TYPES or t.entry.symmetric or not _has_complement(sv, t):
+        return []
+    pron = t.split.enclitic
+    target_keys = {a.key for a in st.target if a.key}
+
+    def agrees(a: ActorMention) -> bool:
+        if not a.code or a.key in target_keys or a.kind == "media" or sv.prep_before(a) in _PLACE_PREPS:
+            return False  # (a place or destination: 'زيارة إلى البرازيل')
+        g = _masc_party(sv, a)
+        return g is None or pron in ("هم", "هما") or g == (pron == "ه")
+
+    before = [a for a in sv.actors if a.tok_end <= t.tok]
+    for a in reversed(before):
+        if agrees(a):
+            return [a]
+    if not before and len(carried) == 1 and agrees(carried[0]):
+        return carried
+    return []
+
+
+def _has_complement(sv: SentenceView, t: TriggerMention) -> bool:
+    """A masdar followed by its own object or complement: a party, a definite noun or a
+    PP in ب/ل/على/ضد (not في: 'حقها في …')."""
+    k = t.tok_end
+    if k >= sv.end or sv.doc.tokens[k].is_punct:
+        return False
+    w = sv.norm(k)
+    return k in sv.actor_at or _has_prep(w) or w.startswith("ال") or w in _COMPLEMENT_PREPS
+
+
 def _np_follows(sv: SentenceView, t: TriggerMention) -> bool:
     """A plain word right after the verb may be its own (uncoded) subject ('ويزور مفتشون
     …'): not a party, preposition, أن, demonstrative, adverbial or punctuation."""
@@ -1613,6 +1658,8 @@ def _fallback_source(
             # 'وكان المجلس قد أيد … واتهم X': a و-verb shares the subject of the
             # background clause 'كان X قد VERB' before it (its verb is no trigger)
             fallback = _kana_qad_subject(sv, t.tok)
+    if not fallback and st.subj is None and not t.is_verb and t.split.enclitic in _OBJ_PRONOUNS:
+        fallback = _possessor(sv, t, st, carried)
     if not fallback and st.subj is None and not t.is_verb and t.split.prep and st.obj is not None:
         # a masdar complement ('لا يفوت ترامب فرصة لانتقاد …'): the clause's bare subject
         for k in range(t.tok - 1, max(sv.start, t.tok - 6) - 1, -1):
