@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -115,10 +116,31 @@ _UNITS: dict[str, str] = _WORDS["UNIT"]
 _YEAR_NOUNS = [w for w, u in _UNITS.items() if u == "year"]
 
 
-def _alt(words: object) -> str:
-    """Regex alternation of literal words, longest first, spaces as \\s+."""
-    ws = sorted(set(words), key=lambda w: (-len(w), w))  # type: ignore[call-overload]
-    return "(?:" + "|".join(re.escape(w).replace("\\ ", r"\s+").replace(" ", r"\s+") for w in ws) + ")"
+def _alt(words: Iterable[str]) -> str:
+    """Regex alternation of literal words, longest first, spaces as \\s+.
+
+    Written as a trie (each common prefix once, a longer continuation tried before the
+    word that ends there): the same matches, in the same order of preference, as the flat
+    longest-first list, but the regex engine no longer tries every word at every token
+    start (the words that can match at one place are prefixes of each other)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return "(?:" + _trie_regex(trie) + ")"
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    branches = [
+        (r"\s+" if ch == " " else re.escape(ch)) + _trie_regex(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if "" in node:
+        branches.append("")  # the shorter word last: longest first
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 _WD = r"(?:ال|لل)" + _alt(WEEKDAYS)
