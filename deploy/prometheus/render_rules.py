@@ -9,7 +9,7 @@ the same rules with the selector replaced -- the setting is the label matchers::
 
     python deploy/prometheus/render_rules.py --out hadath-rules.yml \\
         --selector 'job="kubernetes-pods", app_kubernetes_io_name="hadath"' \\
-        --sink-selector 'job="kubernetes-pods", app_kubernetes_io_name="hadath-sink"' \\
+        --sink-selector 'job="kubernetes-pods", app_kubernetes_io_component="sink"' \\
         --runbook-base https://git.example.org/hadath/blob/main/
     python deploy/prometheus/render_rules.py --write   # deploy/k8s/prometheus-operator/prometheusrule.yaml
     python deploy/prometheus/render_rules.py --check   # exit 1 if that file is stale (make test runs it)

@@ -583,9 +583,20 @@ def k8s_objects() -> list[dict[str, Any]]:
     return objects
 
 
-def k8s_object(kind: str) -> dict[str, Any]:
-    matches = [obj for obj in k8s_objects() if obj["kind"] == kind]
-    assert len(matches) == 1, f"expected one {kind}, found {len(matches)}"
+# The worker's objects where a kind has several (the sink has a Deployment, Service, Secret too).
+WORKER_OBJECTS = {
+    "Deployment": "hadath-worker",
+    "Service": "hadath-worker-metrics",
+    "Secret": "hadath-kafka-credentials",
+}
+SINK_OBJECTS = {"Deployment": "hadath-sink", "Service": "hadath-sink-metrics", "Secret": "hadath-postgres"}
+
+
+def k8s_object(kind: str, name: str | None = None) -> dict[str, Any]:
+    """The one object of ``kind`` (named ``name``; default: the worker's)."""
+    name = name or WORKER_OBJECTS.get(kind)
+    matches = [o for o in k8s_objects() if o["kind"] == kind and name in (None, o["metadata"]["name"])]
+    assert len(matches) == 1, f"expected one {kind} {name or ''}, found {len(matches)}"
     return matches[0]
 
 
@@ -629,6 +640,8 @@ def test_manifests_match_the_kubernetes_schemas() -> None:
         "HorizontalPodAutoscaler",
         "PodDisruptionBudget",
     }
+    names = {(obj["kind"], obj["metadata"]["name"]) for obj in objects}
+    assert {*WORKER_OBJECTS.items(), *SINK_OBJECTS.items()} <= names
     errors = [error for obj in objects for error in k8s_schema_errors(obj)]
     assert errors == []
 
@@ -672,8 +685,8 @@ def test_kustomize_renders_valid_objects() -> None:
         if obj["kind"] != "Namespace":
             assert obj["metadata"]["namespace"] == namespace
         assert obj["metadata"]["labels"]["app.kubernetes.io/part-of"] == "hadath"
-    deployment = next(obj for obj in rendered if obj["kind"] == "Deployment")
-    assert _container(deployment)["image"] == f"hadath:{project_version()}"
+    for deployment in (obj for obj in rendered if obj["kind"] == "Deployment"):
+        assert _container(deployment)["image"] == f"hadath:{project_version()}"
 
 
 def test_manifests_agree_with_hadath_and_each_other() -> None:
@@ -763,19 +776,81 @@ def test_manifests_agree_with_hadath_and_each_other() -> None:
     assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
 
 
+def test_sink_manifests_agree_with_hadath_and_each_other() -> None:
+    deployment = k8s_object("Deployment", SINK_OBJECTS["Deployment"])
+    service = k8s_object("Service", SINK_OBJECTS["Service"])
+    secret = k8s_object("Secret", SINK_OBJECTS["Secret"])
+    config = k8s_object("ConfigMap")
+    container = _container(deployment)
+    pod = deployment["spec"]["template"]
+
+    assert container["image"] == f"hadath:{project_version()}"
+    assert container.get("command") is None and container["args"] == ["sink"]
+    # The password only from its Secret (required), the DSN without one; every name hadath's.
+    assert set(secret["stringData"]) == {"HADATH_POSTGRES_PASSWORD"}
+    assert all("REPLACE_ME" in value for value in secret["stringData"].values())
+    refs = [
+        (kind, ref["name"], ref.get("optional", False))
+        for item in container["envFrom"]
+        for kind, ref in item.items()
+    ]
+    assert ("secretRef", secret["metadata"]["name"], False) in refs
+    assert ("configMapRef", config["metadata"]["name"], False) in refs
+    env = {item["name"]: item["value"] for item in container["env"]}
+    assert set(env) <= hadath_variables()
+    settings = Settings.from_env({**config["data"], **env})
+    assert settings.postgres_password.get_secret_value() == ""  # not in the DSN
+
+    # One port: the settings' sink port, the container's, the probes', the Service's.
+    port = settings.sink_metrics_port
+    assert port == Settings().sink_metrics_port != Settings().metrics_port
+    assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"metrics": port}
+    paths = {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/livez"}
+    for probe, path in paths.items():
+        check = container[probe]["httpGet"]
+        assert check["path"] == path and check["port"] in ("metrics", port), probe
+    assert service["spec"]["ports"][0]["port"] == port
+    assert service["spec"]["ports"][0]["targetPort"] in ("metrics", port)
+    assert service["metadata"]["annotations"]["prometheus.io/port"] == str(port)
+
+    # Its selectors find its pods, and the worker's Service, PDB and HPA leave them alone.
+    labels = pod["metadata"]["labels"]
+    assert deployment["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert service["spec"]["selector"].items() <= labels.items()
+    assert not k8s_object("Service")["spec"]["selector"].items() <= labels.items()
+    assert not k8s_object("PodDisruptionBudget")["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    target = k8s_object("HorizontalPodAutoscaler")["spec"]["scaleTargetRef"]
+    assert target["name"] != deployment["metadata"]["name"]
+
+    # The worker's hardening.
+    assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True and security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"]["drop"] == ["ALL"]
+    assert "/tmp" in {mount["mountPath"] for mount in container["volumeMounts"]}
+    resources = container["resources"]
+    assert parse_memory(resources["limits"]["memory"]) > parse_memory(resources["requests"]["memory"])
+
+
 # ---------------------------------------------------------------- Prometheus Operator objects
 K8S_MONITORING = K8S / "prometheus-operator"
 OPERATOR_SCHEMAS = SCHEMAS / "prometheus-operator" / "v0.80.1"
 
 
 def monitoring_objects() -> dict[str, dict[str, Any]]:
-    """kind -> object of deploy/k8s/prometheus-operator (its kustomization's resources)."""
+    """name -> object of deploy/k8s/prometheus-operator (its kustomization's resources)."""
     resources = yaml.safe_load((K8S_MONITORING / "kustomization.yaml").read_text())["resources"]
     assert set(resources) == {p.name for p in K8S_MONITORING.glob("*.yaml")} - {"kustomization.yaml"}
     objects = [
         doc for name in resources for doc in yaml.safe_load_all((K8S_MONITORING / name).read_text()) if doc
     ]
-    return {obj["kind"]: obj for obj in objects}
+    return {obj["metadata"]["name"]: obj for obj in objects}
+
+
+def monitoring_object(kind: str, name: str = "hadath-worker") -> dict[str, Any]:
+    obj = monitoring_objects()["hadath" if kind == "PrometheusRule" else name]
+    assert obj["kind"] == kind
+    return obj
 
 
 def operator_schema_errors(obj: dict[str, Any]) -> list[str]:
@@ -791,7 +866,11 @@ def operator_schema_errors(obj: dict[str, Any]) -> list[str]:
 
 def test_prometheus_operator_objects_match_their_crd_schemas() -> None:
     objects = monitoring_objects()
-    assert set(objects) == {"ServiceMonitor", "PrometheusRule"}
+    assert sorted((obj["kind"], name) for name, obj in objects.items()) == [
+        ("PrometheusRule", "hadath"),
+        ("ServiceMonitor", "hadath-sink"),
+        ("ServiceMonitor", "hadath-worker"),
+    ]
     assert [error for obj in objects.values() for error in operator_schema_errors(obj)] == []
 
 
@@ -807,23 +886,40 @@ def test_prometheus_operator_objects_match_their_crd_schemas() -> None:
     ],
 )
 def test_crd_schemas_reject_a_broken_copy(kind: str, edit: Any) -> None:
-    obj = copy.deepcopy(monitoring_objects()[kind])
+    obj = copy.deepcopy(monitoring_object(kind))
     edit(obj)
     assert operator_schema_errors(obj) != []
 
 
-def test_service_monitor_scrapes_the_worker_service_as_the_rules_expect() -> None:
-    monitor = monitoring_objects()["ServiceMonitor"]
-    rule = monitoring_objects()["PrometheusRule"]
-    service = k8s_object("Service")
-    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+@pytest.mark.parametrize(
+    ("monitor_name", "component"), [("hadath-worker", "worker"), ("hadath-sink", "sink")]
+)
+def test_service_monitor_scrapes_the_worker_service_as_the_rules_expect(
+    monitor_name: str, component: str
+) -> None:
+    monitor = monitoring_object("ServiceMonitor", monitor_name)
+    rule = monitoring_object("PrometheusRule")
+    services = [obj for obj in k8s_objects() if obj["kind"] == "Service"]
+    selected = [
+        service
+        for service in services
+        if monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    ]
+    assert len(selected) == 1, "each ServiceMonitor selects one Service"
+    service = selected[0]
+    assert service["metadata"]["labels"]["app.kubernetes.io/component"] == component
     endpoint = monitor["spec"]["endpoints"][0]
     assert endpoint["port"] in [port["name"] for port in service["spec"]["ports"]]
     assert endpoint["path"] == "/metrics"
     # No jobLabel: the operator names the job after the Service; the rules select that job.
     assert "jobLabel" not in monitor["spec"]
     job_selectors = set(re.findall(r'job="([^"]+)"', json.dumps(rule["spec"]).replace('\\"', '"')))
-    assert job_selectors == {service["metadata"]["name"]}
+    assert job_selectors == {s["metadata"]["name"] for s in services}
+    # and the sink's alerts (their group) select the sink's Service, the others the worker's
+    for group in rule["spec"]["groups"]:
+        jobs = set(re.findall(r'job="([^"]+)"', json.dumps(group).replace('\\"', '"')))
+        if jobs and group["name"].startswith("hadath-sink") == (component == "sink"):
+            assert jobs == {service["metadata"]["name"]}, group["name"]
     assert (
         yaml.safe_load((K8S_MONITORING / "kustomization.yaml").read_text())["namespace"]
         == (kustomization()["namespace"])
