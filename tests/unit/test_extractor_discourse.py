@@ -78,3 +78,14 @@ def test_possessive_pronoun_of_an_accusation_is_not_its_author() -> None:
     # 'اتهامها بـ…' = accusing her of …: the pronoun is the accused
     text = "فرضت بريطانيا عقوبات على روسيا بسبب اتهامها بالتدخل في الانتخابات."
     assert not any(_keys(c.source) == ["RUS"] for c in _of_type(text, "ACCUSE"))
+
+
+def test_support_verb_opening_a_sentence_continues_a_dual_subject() -> None:
+    # 'وأعربتا عن إدانتهما …': the dual support verb carries both parties to its noun
+    (c,) = _of_type("اجتمعت مصر والأردن في القاهرة. وأعربتا عن إدانتهما للهجمات على المدنيين.", "CONDEMN")
+    assert _keys(c.source) == ["EGY", "JOR"]
+
+
+def test_support_verb_with_its_own_uncoded_subject_does_not_continue() -> None:
+    text = "اجتمعت مصر والأردن في القاهرة. وأعرب الجيش عن إدانته للهجمات على المدنيين."
+    assert not any(c.source for c in _of_type(text, "CONDEMN"))

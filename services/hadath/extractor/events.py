@@ -9,6 +9,7 @@ content of a denial) can still become extra mentions of an event in the merge st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from hadath.extractor.actors import ActorMention
 from hadath.extractor.analysis import token_info
@@ -694,6 +695,12 @@ def candidates(doc: Doc, trigs: list[TriggerMention], actors: list[ActorMention]
             subj_at[i] = grp
         says.sort(key=lambda x: x[0])
         _support_subjects(sv, light, verbs, subj_at)
+        for i in light:  # 'وأعرب عن إدانته …' opening the sentence: the carried subject
+            w = sv.norm(i)
+            conj = len(w) > 2 and w[0] in "وف" and w[1:] in _support_verb_genders()
+            gender = _support_verb_genders().get(w[1:] if conj else w)
+            if i not in subj_at and _continues(sv, i, i + 1, conj, gender, carried):
+                subj_at[i] = carried
         for t in ts:
             cand = _attach(sv, t, verbs, subj_at, says, last_speaker, carried)
             if cand is None:
@@ -1193,28 +1200,50 @@ def _verb_gender(t: TriggerMention) -> str | None:
     return "f" if stem.startswith("ت") else None
 
 
-def _continues(sv: SentenceView, t: TriggerMention, carried: list[ActorMention]) -> bool:
-    """A pro-drop verb that opens its sentence (only punctuation or a conjunction before
-    it: 'وطالبت …', 'كما اتهم …') continues the subject of the previous sentence when it
-    agrees with it: a feminine verb a country or a feminine noun, a masculine verb a
-    person or a masculine title or institution, a plural verb two or more parties."""
-    if not carried or not t.is_verb:
+def _continues(
+    sv: SentenceView, tok: int, tok_end: int, conj: bool, gender: str | None, carried: list[ActorMention]
+) -> bool:
+    """A pro-drop verb (tokens tok..tok_end) that opens its sentence (only punctuation or a
+    conjunction before it: 'وطالبت …', 'كما اتهم …') continues the subject of the previous
+    sentence when it agrees with it: a feminine verb a country or a feminine noun, a
+    masculine verb a person or a masculine title or institution, a plural or dual verb two
+    or more parties."""
+    if not carried:
         return False
-    opener = bool(t.split.conj)
-    for k in range(sv.start, t.tok):
+    opener = conj
+    for k in range(sv.start, tok):
         if _word(sv.norm(k)) in _CHAIN_OPENERS:
             opener = True
         elif not sv.doc.tokens[k].is_punct:
             return False
-    if not opener or _np_follows(sv, t):
+    if not opener or _np_follows(sv, tok_end):
         return False
-    gender = _verb_gender(t)
     if gender == "p":
         return len(carried) > 1
     if gender is None or len(carried) != 1:
         return False
     masc = _masc_party(sv, carried[0])
     return masc is (gender == "m")
+
+
+@cache
+def _support_verb_genders() -> dict[str, str]:
+    """Folded 3rd person form of each support verb (cues.tsv LIGHT) -> 'm', 'f' or 'p'
+    (dual/plural), from the generated paradigms; forms shared by two classes are left out."""
+    from hadath.extractor import morphology_build as mb
+    from hadath.extractor.cues import CUES_TSV
+    from hadath.extractor.gazetteer import read_tsv
+    from hadath.extractor.lexicon import _paradigms
+
+    seen: dict[str, set[str]] = {}
+    for cols in read_tsv(CUES_TSV):
+        if len(cols) < 4 or cols[0] != "LIGHT" or cols[1] != "V":
+            continue
+        rows = _paradigms().get(mb.paradigm_key(cols[2], cols[3] if cols[3] != "-" else None)) or []
+        for surface, form in mb.verb_surfaces(rows):
+            if form.per == "3":
+                seen.setdefault(fold(surface), set()).add("p" if form.num != "s" else form.gen)
+    return {w: next(iter(g)) for w, g in seen.items() if len(g) == 1}
 
 
 _POSSESSOR_AGENT_TYPES = frozenset({"CONDEMN", "DENY", "REJECT"})
@@ -1262,11 +1291,13 @@ def _has_complement(sv: SentenceView, t: TriggerMention) -> bool:
     return k in sv.actor_at or _has_prep(w) or w.startswith("ال") or w in _COMPLEMENT_PREPS
 
 
-def _np_follows(sv: SentenceView, t: TriggerMention) -> bool:
-    """A plain word right after the verb may be its own (uncoded) subject ('ويزور مفتشون
-    …'): not a party, preposition, أن, demonstrative, adverbial or punctuation."""
-    k = t.tok_end
-    if k >= sv.end or k in sv.actor_at or sv.doc.tokens[k].is_punct or sv._transparent(k):
+def _np_follows(sv: SentenceView, k: int) -> bool:
+    """A plain word or an uncoded party at k, right after a verb, may be its own subject
+    ('ويزور مفتشون …'): not a coded party, preposition, أن, demonstrative, adverbial or
+    punctuation."""
+    if k in sv.actor_at:
+        return not sv.actor_at[k].code  # an uncoded party is the subject ('وأصدر الجيش')
+    if k >= sv.end or sv.doc.tokens[k].is_punct or sv._transparent(k):
         return False
     w = sv.norm(k)
     return not (sv.is_kind(k, "PREP") or _has_prep(w) or w in _OBJECT_OPENERS)
@@ -1639,7 +1670,8 @@ def _fallback_source(
             not prev
             and st.subj is None
             and not explicit_np
-            and _continues(sv, t, carried)
+            and t.is_verb
+            and _continues(sv, t.tok, t.tok_end, bool(t.split.conj), _verb_gender(t), carried)
             and not {a.key for a in carried} & {a.key for a in st.target}
         ):
             fallback = carried  # 'أدانت مصر الهجوم. وطالبت …': the pro-drop subject goes on
