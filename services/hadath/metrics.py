@@ -240,6 +240,12 @@ SINK_CONSUMER_LAG = Gauge(
     namespace=NAMESPACE,
     registry=SINK_REGISTRY,
 )
+SINK_LAG_POLL_ERRORS = Counter(
+    "sink_consumer_lag_poll_errors",
+    "Failed sink consumer-lag polls (the lag gauge keeps its last value meanwhile).",
+    namespace=NAMESPACE,
+    registry=SINK_REGISTRY,
+)
 for _table in SINK_TABLES:
     SINK_ROWS_UPSERTED.labels(table=_table)
 
@@ -454,6 +460,8 @@ class LagMonitor:
     topic, so dashboards aggregate with ``max by (topic, partition)``.
     """
 
+    poll_errors: Counter = LAG_POLL_ERRORS  # the counter a failed poll increments
+
     def __init__(self, settings: Settings, interval: float = 10.0) -> None:
         self.settings = settings
         self.interval = interval
@@ -512,7 +520,7 @@ class LagMonitor:
             try:
                 self.poll_once()
             except Exception as exc:  # the broker is down or slow: count it, try again later
-                LAG_POLL_ERRORS.inc()
+                self.poll_errors.inc()
                 log.warning("consumer lag poll failed: %s: %s", type(exc).__name__, exc)
                 self._close_clients()
             self._stop.wait(self.interval)
@@ -551,6 +559,8 @@ class SinkLagMonitor(LagMonitor):
     A thread of its own, so the lag keeps growing on the dashboard while the sink's loop
     waits for an unreachable database (the offsets stay put until the rows are in).
     """
+
+    poll_errors = SINK_LAG_POLL_ERRORS
 
     def __init__(self, settings: Settings, interval: float = 10.0) -> None:
         super().__init__(settings.model_copy(update={"app_id": settings.sink_group}), interval)

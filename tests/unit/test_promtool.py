@@ -194,6 +194,20 @@ def test_the_exposition_passes_promtool_check_metrics(promtool):
     metrics.CONSUMER_LAG.remove("t", "0")
 
 
+def test_the_sink_exposition_passes_promtool_check_metrics(promtool):
+    metrics.sink_batch_stored(events=3, stories=1, dead_letter_reasons=["not_json"], seconds=0.02)
+    metrics.sink_db_error()
+    metrics.sink_offset_commit_failed()
+    metrics.SINK_LAG_POLL_ERRORS.inc()
+    metrics.SINK_CONSUMER_LAG.labels(topic="t", partition="0").set(3)
+    text = metrics.sink_exposition()
+    result = run(promtool, "check", "metrics", stdin=text)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "" and result.stderr.strip() == "", result.stdout + result.stderr
+    assert b"hadath_sink_rows_upserted_total" in text and b"hadath_articles_received_total" not in text
+    metrics.SINK_CONSUMER_LAG.remove("t", "0")
+
+
 # ------------------------------------------------------------------------- Grafana
 IMPORT_SCHEMA = ROOT / "tests" / "fixtures" / "schemas" / "grafana" / "dashboard-import.schema.json"
 DASHBOARD_FILES = sorted((GRAFANA / "dashboards").glob("*.json"))
