@@ -15,31 +15,22 @@ says otherwise.
 
 from __future__ import annotations
 
-import atexit
 import base64
-import contextlib
-import ctypes
 import os
-import shutil
-import signal
 import socket
 import subprocess
-import tempfile
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
+
+from local_server import ChildServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KAFKA_SH = REPO_ROOT / "deploy" / "kafka" / "kafka.sh"
 LOG4J_CONF = REPO_ROOT / "deploy" / "kafka" / "log4j2.properties"
 HOST = "127.0.0.1"
-
-# Every broker not close()d by interpreter exit is killed, whatever the test did.
-_LIVE: set[LocalKafka] = set()
 
 
 def free_port() -> int:
@@ -76,27 +67,11 @@ def random_cluster_id() -> str:
             return cid
 
 
-# Resolved here, not in the forked child: dlopen there could deadlock on a loader lock
-# held by another thread (kafka-python clients run background threads).
-try:
-    _prctl: Any = ctypes.CDLL(None, use_errno=True).prctl
-except (OSError, AttributeError):  # not Linux: no parent-death signal, atexit still applies
-    _prctl = None
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    # Runs in the child before exec: if the test process dies hard (SIGKILL, OOM),
-    # the kernel SIGKILLs the broker too, so no orphan keeps the ports.
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
-
-
 class KafkaNotReady(RuntimeError):
     pass
 
 
-class LocalKafka:
+class LocalKafka(ChildServer):
     """One real Kafka broker process. Use as a context manager or call start()/close()."""
 
     def __init__(
@@ -116,21 +91,14 @@ class LocalKafka:
             self.controller_port = free_port()
         self.extra_properties = dict(extra_properties or {})
         self.format_args = list(format_args or [])
-        self._own_workdir = workdir is None
-        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="hadath-kafka-"))
+        super().__init__(workdir, "hadath-kafka-", start_timeout)
         self.data_dir = self.workdir / "data"
         self.log_dir = self.workdir / "logs"
         self.properties_file = self.workdir / "server.properties"
         self.libs_dir = Path(libs_dir) if libs_dir else None
         self.heap = heap
-        self.start_timeout = start_timeout
         self.ready_client_config = dict(ready_client_config or {})
         self.cluster_id = random_cluster_id()
-        self.last_ready_seconds: float | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._stdout: Any = None
-        self._lock = threading.RLock()
-        _LIVE.add(self)
 
     # ------------------------------------------------------------------ config
     @property
@@ -195,14 +163,6 @@ class LocalKafka:
         ]
 
     # --------------------------------------------------------------- lifecycle
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self.running and self._proc else None
-
     def _format(self) -> None:
         if (self.data_dir / "meta.properties").exists():
             return
@@ -231,27 +191,9 @@ class LocalKafka:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             self._write_properties()
             self._format()
-            self._close_stdout()
-            self._stdout = open(self.log_dir / "stdout.log", "ab")  # noqa: SIM115 - kept open for the child
-            # The parent-death signal fires when the *thread* that forked exits, so only
-            # arm it from the main thread (a restart from a Timer thread must survive it).
-            on_main = threading.current_thread() is threading.main_thread()
-            t0 = time.monotonic()
-            self._proc = subprocess.Popen(
-                self._java("kafka.Kafka", str(self.properties_file)),
-                stdin=subprocess.DEVNULL,
-                stdout=self._stdout,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C in the test terminal goes to pytest, not the broker
-                preexec_fn=_die_with_parent if on_main and _prctl is not None else None,
+            return self._launch(
+                self._java("kafka.Kafka", str(self.properties_file)), self.log_dir / "stdout.log"
             )
-            try:
-                self.wait_ready(t0 + self.start_timeout)
-            except BaseException:
-                self.kill()
-                raise
-            self.last_ready_seconds = time.monotonic() - t0
-            return self
 
     def wait_ready(self, deadline: float) -> None:
         """Ready = an admin client can connect and list topics."""
@@ -278,40 +220,6 @@ class LocalKafka:
                 time.sleep(0.25)
         raise KafkaNotReady(f"broker not ready in {self.start_timeout}s ({last_err!r}):\n{self.log_tail()}")
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Graceful shutdown (SIGTERM); SIGKILL if it does not exit within ``timeout``."""
-        with self._lock:
-            proc = self._proc
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
-            self._close_stdout()
-
-    def kill(self) -> None:
-        """Hard crash (SIGKILL): no clean shutdown, the next start() runs log recovery."""
-        with self._lock:
-            proc = self._proc
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-            self._close_stdout()
-
-    def close(self) -> None:
-        """Stop the broker and remove the temp dir it created."""
-        self.stop()
-        if self._own_workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-        _LIVE.discard(self)
-
-    def _close_stdout(self) -> None:
-        if self._stdout is not None:
-            self._stdout.close()
-            self._stdout = None
-
     def log_tail(self, lines: int = 40) -> str:
         out = []
         for name in ("server.log", "stdout.log"):
@@ -320,21 +228,6 @@ class LocalKafka:
                 text = path.read_text(encoding="utf-8", errors="replace").splitlines()
                 out.append(f"--- {path} ---\n" + "\n".join(text[-lines:]))
         return "\n".join(out)
-
-    def __enter__(self) -> LocalKafka:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         state = f"pid {self.pid}" if self.running else "stopped"
@@ -451,12 +344,3 @@ def sasl_ssl_broker(
         "ssl_cafile": str(tls.ca_cert),
     }
     return LocalKafka(extra_properties=props, format_args=format_args, ready_client_config=ready, **kwargs)
-
-
-@atexit.register
-def _kill_leftovers() -> None:
-    for broker in list(_LIVE):
-        with contextlib.suppress(Exception):
-            broker.kill()
-            if broker._own_workdir:
-                shutil.rmtree(broker.workdir, ignore_errors=True)

@@ -9,26 +9,19 @@ server runs as the ``postgres`` system user the Debian package creates.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import os
 import secrets
 import shutil
 import signal
 import subprocess
-import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
-from types import TracebackType
 
-from kafka_broker import HOST, _die_with_parent, _prctl, free_port
+from kafka_broker import HOST, free_port
+from local_server import ChildServer
 
 USER = "hadath"
-
-# Every server not close()d by interpreter exit is killed, whatever the test did.
-_LIVE: set[LocalPostgres] = set()
 
 
 def bin_dir() -> Path:
@@ -51,24 +44,19 @@ class PostgresNotReady(RuntimeError):
     pass
 
 
-class LocalPostgres:
+class LocalPostgres(ChildServer):
     """One real PostgreSQL server process. Use as a context manager or call start()/close()."""
+
+    stop_signal = signal.SIGINT  # fast shutdown: abort sessions, checkpoint
 
     def __init__(self, *, workdir: str | os.PathLike[str] | None = None, start_timeout: float = 60.0) -> None:
         self.port = free_port()
         self.password = secrets.token_urlsafe(18)
-        self._own_workdir = workdir is None
-        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="hadath-postgres-"))
+        super().__init__(workdir, "hadath-postgres-", start_timeout)
         self.data_dir = self.workdir / "data"
         self.log_path = self.workdir / "server.log"
-        self.start_timeout = start_timeout
-        self.last_ready_seconds: float | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: object = None
-        self._lock = threading.RLock()
         # As root, hand the state dir to `postgres` and run the server binaries as that user.
         self._user = "postgres" if os.geteuid() == 0 else None
-        _LIVE.add(self)
 
     # ------------------------------------------------------------------ config
     @property
@@ -84,10 +72,6 @@ class LocalPostgres:
         return f"host={HOST} port={self.port} user={USER} dbname={database} password={self.password}"
 
     # --------------------------------------------------------------- lifecycle
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
     def _chown(self, *paths: Path) -> None:
         if self._user is not None:
             for path in paths:
@@ -130,11 +114,7 @@ class LocalPostgres:
             if self.running:
                 return self
             self._initdb()
-            self._close_log()
-            self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child
-            on_main = threading.current_thread() is threading.main_thread()
-            t0 = time.monotonic()
-            self._proc = subprocess.Popen(
+            return self._launch(
                 [
                     str(bin_dir() / "postgres"),
                     "-D", str(self.data_dir),
@@ -143,21 +123,10 @@ class LocalPostgres:
                     "-c", f"unix_socket_directories={self.workdir}",
                     "-c", "max_connections=50",
                 ],
-                stdin=subprocess.DEVNULL,
-                stdout=self._log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+                self.log_path,
                 user=self._user,
                 cwd=self.workdir,
-                preexec_fn=_die_with_parent if on_main and _prctl is not None else None,
             )  # fmt: skip
-            try:
-                self.wait_ready(t0 + self.start_timeout)
-            except BaseException:
-                self.kill()
-                raise
-            self.last_ready_seconds = time.monotonic() - t0
-            return self
 
     def wait_ready(self, deadline: float) -> None:
         import psycopg
@@ -184,66 +153,12 @@ class LocalPostgres:
             conn.execute(f'CREATE DATABASE "{name}"')
         return name
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Fast shutdown (SIGINT: abort sessions, checkpoint); SIGKILL if it does not exit in time."""
-        with self._lock:
-            proc = self._proc
-            if proc is not None and proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-                try:
-                    proc.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
-            self._close_log()
-
-    def kill(self) -> None:
-        """Hard crash (SIGKILL of the postmaster): the next start() runs crash recovery."""
-        with self._lock:
-            proc = self._proc
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-            self._close_log()
-
-    def close(self) -> None:
-        self.stop()
-        if self._own_workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-        _LIVE.discard(self)
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()  # type: ignore[attr-defined]
-            self._log = None
-
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.exists():
             return ""
         text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
         return "\n".join(text[-lines:])
 
-    def __enter__(self) -> LocalPostgres:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         state = f"pid {self._proc.pid}" if self.running and self._proc else "stopped"
         return f"LocalPostgres({HOST}:{self.port}, {state}, {self.workdir})"
-
-
-@atexit.register
-def _kill_leftovers() -> None:
-    for server in list(_LIVE):
-        with contextlib.suppress(Exception):
-            server.kill()
-            if server._own_workdir:
-                shutil.rmtree(server.workdir, ignore_errors=True)
